@@ -1,0 +1,3 @@
+from eiso.cli import main
+
+main()

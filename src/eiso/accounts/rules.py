@@ -1,0 +1,109 @@
+"""Permission predicates (django-rules) for accounts and the agency tree.
+
+Reading is decided by `scope_for` / `visible_to`; these predicates decide writes.
+"""
+
+import rules
+
+from eiso.accounts import roles
+from eiso.accounts.scope import scope_for
+
+
+def _active_memberships(user):
+    from eiso.accounts.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_eiso_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.active_on().filter(user=user).select_related("role", "agency"))
+        user._eiso_memberships = cached
+    return cached
+
+
+def _holds(user, role_codes, agency, descendants_ok: bool = True) -> bool:
+    """Whether the user holds one of `role_codes` on `agency` (or an ancestor, when inherited)."""
+    for m in _active_memberships(user):
+        if m.role.code not in role_codes:
+            continue
+        if m.agency_id == agency.pk:
+            return True
+        if descendants_ok and m.include_descendants and agency.path.startswith(m.agency.path):
+            return True
+    return False
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return scope_for(user).everything
+
+
+@rules.predicate
+def can_view_agency(user, agency) -> bool:
+    return agency is not None and scope_for(user).contains(agency)
+
+
+def _oversees(user, agency) -> bool:
+    """An oversight officer (not an inspector, who only reads) whose agency's scope covers `agency`."""
+    scope = scope_for(user)
+    return any(m.role.code == roles.OVERSIGHT_OFFICER for m in _active_memberships(user)) and scope.contains(
+        agency, writable=True
+    )
+
+
+def can_create_agency(user, parent, kind) -> bool:
+    """Administrators anywhere; oversight officers under agencies they oversee; an agency's head or
+    ISO secretary may add internal units under their own agency."""
+    from eiso.organizations.models import AgencyKind
+
+    if is_admin(user):
+        return True
+    if parent is None:
+        return False
+    if _oversees(user, parent):
+        return True
+    return kind == AgencyKind.INTERNAL_UNIT and _holds(user, roles.MEMBER_MANAGER_ROLES, parent)
+
+
+@rules.predicate
+def can_change_agency(user, agency) -> bool:
+    from eiso.organizations.models import AgencyKind
+
+    if is_admin(user) or _oversees(user, agency):
+        return True
+    if agency.kind == AgencyKind.INTERNAL_UNIT:
+        return _holds(user, roles.MEMBER_MANAGER_ROLES, agency)
+    return False
+
+
+@rules.predicate
+def can_manage_members(user, agency) -> bool:
+    """Administrators; the head or ISO secretary of the agency (or of an agency above it)."""
+    return bool(agency) and (is_admin(user) or _holds(user, roles.MEMBER_MANAGER_ROLES, agency))
+
+
+def can_grant_role(user, agency, role_code: str) -> bool:
+    if is_admin(user):
+        return True
+    if role_code in roles.RESTRICTED_ROLES:
+        return False
+    return can_manage_members(user, agency)
+
+
+@rules.predicate
+def can_manage_user(user, target) -> bool:
+    """Edit a person's account: administrators, or a member manager of an agency the target works in."""
+    if is_admin(user):
+        return True
+    if target.is_superuser:
+        return False
+    return any(
+        can_manage_members(user, m.agency) for m in target.memberships.active_on().select_related("agency")
+    )
+
+
+rules.add_perm("organizations.view_agency", can_view_agency)
+rules.add_perm("organizations.change_agency", can_change_agency)
+rules.add_perm("accounts.manage_members", can_manage_members)
+rules.add_perm("accounts.manage_user", can_manage_user)
+rules.add_perm("core.view_all_audit", is_admin)

@@ -1,0 +1,14 @@
+"""Test settings: the same as production settings, with fast hashing and a throwaway var/."""
+
+import os
+import tempfile
+
+os.environ.setdefault("EISO_VAR_DIR", tempfile.mkdtemp(prefix="eiso-test-"))
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from eiso.conf.settings import *  # noqa: E402,F403
+from eiso.conf.settings import ALLOWED_HOSTS  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

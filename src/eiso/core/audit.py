@@ -1,0 +1,172 @@
+"""The audit trail: `record_event` (called by every service) and `verify_chain`.
+
+Locking policy: the chain needs the previous row's hash, so writers of audit events are
+serialised. On PostgreSQL a transaction-scoped advisory lock does it; on SQLite the IMMEDIATE
+transaction already holds the database's single write lock. Services call `record_event` as
+the last statement of their transaction so the lock is held only until commit.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.utils import timezone
+
+from eiso.core import context
+from eiso.core.models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+_ADVISORY_LOCK_KEY = 7_301_904_501  # any constant; names the audit chain among advisory locks
+
+
+def _json_safe(value):
+    """What the JSON column will give back when read, so the hash computed now matches later."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict:
+    """A JSON-safe dict of an instance's concrete fields (foreign keys as ids) for before/after."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    data = {}
+    for name in names:
+        value = getattr(instance, name)
+        if isinstance(value, datetime | date | Decimal):
+            value = value.isoformat() if not isinstance(value, Decimal) else str(value)
+        data[name] = value
+    return _json_safe(data)
+
+
+def _payload(row: dict) -> bytes:
+    occurred_at = row["occurred_at"].astimezone(UTC).isoformat()
+    values = [
+        occurred_at,
+        row["actor_id"],
+        row["actor_label"],
+        row["agency_id"],
+        row["verb"],
+        row["object_type"],
+        row["object_id"],
+        row["object_repr"],
+        row["before"],
+        row["after"],
+        row["reason"],
+        row["request_id"],
+        row["ip_address"],
+        row["prev_hash"],
+    ]
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(row: dict) -> str:
+    return hashlib.sha256(_payload(row)).hexdigest()
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+
+
+def record_event(
+    *,
+    actor,
+    verb: str,
+    obj: models.Model | None = None,
+    agency=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_event must run inside the service's transaction")
+    ctx = context.current()
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    row = {
+        "occurred_at": timezone.now(),
+        "actor_id": actor_obj.pk if actor_obj else None,
+        "actor_label": actor_obj.get_username() if actor_obj else (str(actor) if actor else ""),
+        "agency_id": getattr(agency, "pk", agency),
+        "verb": verb,
+        "object_type": object_type or (obj._meta.label_lower if obj is not None else ""),
+        "object_id": object_id if object_id is not None else (str(obj.pk) if obj is not None else ""),
+        "object_repr": (object_repr if object_repr is not None else (str(obj) if obj is not None else ""))[:255],
+        "before": _json_safe(before),
+        "after": _json_safe(after),
+        "reason": reason or "",
+        "request_id": ctx.request_id,
+        "ip_address": ctx.ip_address or "",
+    }
+    _lock_chain()
+    row["prev_hash"] = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+    row["hash"] = compute_hash(row)
+    event = AuditEvent(**row)
+    event.save(force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    head_hash: str
+    first_bad_id: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_id is None
+
+
+_FIELDS = [
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "agency_id",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "reason",
+    "request_id",
+    "ip_address",
+    "prev_hash",
+    "hash",
+]
+
+
+def _rows(chunk_size: int) -> Iterator[dict]:
+    # Keyset pagination: constant memory and no long-running server-side cursor.
+    last_id = 0
+    while True:
+        chunk = list(AuditEvent.objects.order_by("id").filter(id__gt=last_id).values(*_FIELDS)[:chunk_size])
+        if not chunk:
+            return
+        yield from chunk
+        last_id = chunk[-1]["id"]
+
+
+def verify_chain(chunk_size: int = 20_000) -> ChainReport:
+    """Walk the whole chain; report the first event whose link or content does not match."""
+    expected_prev = GENESIS_HASH
+    checked = 0
+    for row in _rows(chunk_size):
+        if row["prev_hash"] != expected_prev:
+            return ChainReport(checked, expected_prev, row["id"], "link")
+        if compute_hash(row) != row["hash"]:
+            return ChainReport(checked, expected_prev, row["id"], "content")
+        expected_prev = row["hash"]
+        checked += 1
+    return ChainReport(checked, expected_prev)

@@ -1,0 +1,45 @@
+"""Per-request context (request id, client address) that services read when they audit.
+
+Services receive the acting user explicitly (`actor=`); the request id and address are
+ambient because every layer between the view and the audit row would otherwise pass them on.
+"""
+
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str = ""
+    ip_address: str | None = None
+
+
+_current: ContextVar[RequestContext] = ContextVar("eiso_request_context", default=RequestContext())
+
+
+def current() -> RequestContext:
+    return _current.get()
+
+
+def client_ip(request) -> str | None:
+    # Behind a proxy set by operations (see docs/operations/install.md) the first X-Forwarded-For hop is the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request.META.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
+        token = _current.set(RequestContext(request_id=request_id[:64], ip_address=client_ip(request)))
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        response["X-Request-ID"] = request_id[:64]
+        return response

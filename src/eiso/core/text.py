@@ -1,0 +1,21 @@
+"""Vietnamese text folding for search that ignores diacritics.
+
+SQLite FTS5's remove_diacritics and PostgreSQL's unaccent do not fold "đ" to "d", so
+"da nang" would miss "Đà Nẵng". Every searchable model stores `vi_fold(text)` in an indexed
+`search_text` column and every search folds the query the same way.
+"""
+
+import re
+import unicodedata
+
+_D_TABLE = str.maketrans({"đ": "d", "Đ": "d"})
+_SPACES = re.compile(r"\s+")
+
+
+def vi_fold(text: str | None) -> str:
+    """NFC → lower case → đ to d → strip combining marks → collapse spaces."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).lower().translate(_D_TABLE))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip()
