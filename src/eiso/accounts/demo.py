@@ -33,6 +33,7 @@ def _agency(lookup):
 
 
 def load(stdout) -> list:
+    roles.ensure_roles()
     rows = []
     for username, full_name, position, lookup, role, descendants in ACCOUNTS:
         agency = _agency(lookup) if lookup else Agency.objects.get(kind=AgencyKind.PROVINCE, admin_code="33")

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from eiso.accounts.scope import scope_for
-from eiso.core.text import vi_fold
+from eiso.core.text import search_q
 
 
 def active_on_q(day: datetime.date, prefix: str = "") -> Q:
@@ -39,5 +39,4 @@ class UserQuerySet(models.QuerySet):
         return self.filter(Q(pk__in=member_ids) | Q(pk=getattr(user, "pk", None)))
 
     def search(self, text: str):
-        folded = vi_fold(text)
-        return self.filter(search_text__contains=folded) if folded else self
+        return self.filter(search_q(text))

@@ -35,3 +35,13 @@ MEMBER_MANAGER_ROLES = {ISO_SECRETARY, AGENCY_HEAD}
 RESTRICTED_ROLES = {ADMIN, OVERSIGHT_OFFICER, INSPECTOR}
 
 ROLE_LABELS = {code: _(name) for code, name, _en, _ro in ROLE_DEFINITIONS}
+
+
+def ensure_roles(role_model=None) -> None:
+    """Create or rename the roles of ROLE_DEFINITIONS (used by the migration and the demo loader)."""
+    if role_model is None:
+        from eiso.accounts.models import Role as role_model
+    for code, name_vi, name_en, read_only in ROLE_DEFINITIONS:
+        role_model.objects.update_or_create(
+            code=code, defaults={"name_vi": name_vi, "name_en": name_en, "read_only": read_only}
+        )

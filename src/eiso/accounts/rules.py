@@ -82,6 +82,11 @@ def can_manage_members(user, agency) -> bool:
     return bool(agency) and (is_admin(user) or _holds(user, roles.MEMBER_MANAGER_ROLES, agency))
 
 
+def manages_any_members(user) -> bool:
+    """Whether the user heads or is ISO secretary of some agency (so the user list is useful to them)."""
+    return any(m.role.code in roles.MEMBER_MANAGER_ROLES for m in _active_memberships(user))
+
+
 def can_grant_role(user, agency, role_code: str) -> bool:
     if is_admin(user):
         return True

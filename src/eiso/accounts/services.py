@@ -14,6 +14,8 @@ from eiso.core.audit import record_event, snapshot
 from eiso.core.errors import DomainError, PermissionRefused
 
 USER_FIELDS = ("username", "full_name", "email", "phone", "position", "is_active")
+# What a person may change on their own profile without a member manager.
+SELF_SERVICE_FIELDS = {"full_name", "email", "phone", "position"}
 
 
 def _user_snapshot(user: User) -> dict:
@@ -72,7 +74,8 @@ def update_user(*, actor, user: User, **changes) -> User:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     user = User.objects.select_for_update().get(pk=user.pk)
     if actor is not None:
-        _require(perms.can_manage_user(actor, user))
+        own_profile = actor.pk == user.pk and set(changes) <= SELF_SERVICE_FIELDS
+        _require(own_profile or perms.can_manage_user(actor, user))
         if actor.pk == user.pk and changes.get("is_active") is False:
             raise DomainError(_("Bạn không thể tự khoá tài khoản của mình."), code="self_lock")
     before = _user_snapshot(user)

@@ -1,13 +1,29 @@
-"""/api/v1/: every app's viewsets on one router, the OpenAPI schema and interactive docs."""
+"""/api/v1/: every app's viewsets on one router, token log-in, the OpenAPI schema and interactive docs.
+
+The docs pages load Swagger UI and Redoc from this server (drf-spectacular-sidecar), never from a CDN.
+"""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from eiso.accounts.api.views import ObtainTokenView
+from eiso.accounts.api.viewsets import MembershipViewSet, RoleViewSet, UserViewSet
+from eiso.core.api.viewsets import AuditEventViewSet
+from eiso.organizations.api.viewsets import AgencyViewSet, OversightScopeViewSet
+
 router = DefaultRouter()
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("oversight-scopes", OversightScopeViewSet, basename="oversight-scope")
+router.register("users", UserViewSet, basename="user")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("roles", RoleViewSet, basename="role")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include(router.urls)),
 ]

@@ -43,6 +43,19 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     return _json_safe(data)
 
 
+def _canonical(value):
+    """Whole-number floats hash as the int their JSON text denotes: PostgreSQL's jsonb gives 1e16 back
+    as 10000000000000000, which Python reads as an int, so both forms must hash alike."""
+    if isinstance(value, float):
+        exact = Decimal(repr(value))
+        return int(exact) if exact == exact.to_integral_value() else value
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    return value
+
+
 def _payload(row: dict) -> bytes:
     occurred_at = row["occurred_at"].astimezone(UTC).isoformat()
     values = [
@@ -54,8 +67,8 @@ def _payload(row: dict) -> bytes:
         row["object_type"],
         row["object_id"],
         row["object_repr"],
-        row["before"],
-        row["after"],
+        _canonical(row["before"]),
+        _canonical(row["after"]),
         row["reason"],
         row["request_id"],
         row["ip_address"],
@@ -95,11 +108,13 @@ def record_event(
     row = {
         "occurred_at": timezone.now(),
         "actor_id": actor_obj.pk if actor_obj else None,
-        "actor_label": actor_obj.get_username() if actor_obj else (str(actor) if actor else ""),
+        # Values are coerced to what their columns give back when read, or the stored hash would not
+        # verify: object_id is a CharField, actor_label is cut to its column's length.
+        "actor_label": (actor_obj.get_username() if actor_obj else (str(actor) if actor else ""))[:150],
         "agency_id": getattr(agency, "pk", agency),
         "verb": verb,
         "object_type": object_type or (obj._meta.label_lower if obj is not None else ""),
-        "object_id": object_id if object_id is not None else (str(obj.pk) if obj is not None else ""),
+        "object_id": str(object_id) if object_id is not None else (str(obj.pk) if obj is not None else ""),
         "object_repr": (object_repr if object_repr is not None else (str(obj) if obj is not None else ""))[:255],
         "before": _json_safe(before),
         "after": _json_safe(after),

@@ -15,7 +15,9 @@ class RequestContext:
     ip_address: str | None = None
 
 
-_current: ContextVar[RequestContext] = ContextVar("eiso_request_context", default=RequestContext())
+_current: ContextVar[RequestContext] = ContextVar(
+    "eiso_request_context", default=RequestContext()  # noqa: B039 - a frozen dataclass is immutable
+)
 
 
 def current() -> RequestContext:
@@ -43,3 +45,22 @@ class RequestContextMiddleware:
             _current.reset(token)
         response["X-Request-ID"] = request_id[:64]
         return response
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Pages are Vietnamese unless the person chose English (language cookie); the browser's
+    Accept-Language is honoured only by the API, where an integration asks for a language.
+
+    Agency computers often run English-locale browsers, and staff expect Vietnamese there.
+    """
+
+    def __init__(self, get_response):
+        from django.middleware.locale import LocaleMiddleware
+
+        self.get_response = get_response
+        self.locale = LocaleMiddleware(get_response)
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.locale(request)

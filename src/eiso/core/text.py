@@ -19,3 +19,15 @@ def vi_fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).lower().translate(_D_TABLE))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped).strip()
+
+
+def search_q(text: str | None, field: str = "search_text"):
+    """A filter matching rows whose folded `field` contains every folded word of `text`
+    ("so khoa hoc cong nghe" finds "Sở Khoa học và Công nghệ")."""
+    from django.db.models import Q
+
+    q = Q()
+    for word in vi_fold(text).split(" "):
+        if word:
+            q &= Q(**{f"{field}__contains": word})
+    return q

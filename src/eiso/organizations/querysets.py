@@ -5,7 +5,7 @@ import datetime
 from django.db import models
 
 from eiso.accounts.querysets import active_on_q
-from eiso.core.text import vi_fold
+from eiso.core.text import search_q
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -34,8 +34,39 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(path__in=prefixes)
 
     def search(self, text: str):
-        folded = vi_fold(text)
-        return self.filter(search_text__contains=folded) if folded else self
+        return self.filter(search_q(text))
+
+    def with_counts(self, day: datetime.date | None = None):
+        """Annotate `child_count` (active sub-units) and `member_count` (active memberships) with
+        correlated subqueries, so a page of agencies costs one query whatever its size."""
+        from django.db.models import Count, IntegerField, OuterRef, Subquery
+        from django.db.models.functions import Coalesce
+
+        from eiso.accounts.models import Membership
+
+        day = day or datetime.date.today()
+
+        def counted(qs, field):
+            return Coalesce(
+                Subquery(qs.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n"),
+                         output_field=IntegerField()),
+                0,
+            )
+
+        return self.annotate(
+            child_count=counted(self.model.objects.active_on(day), "parent"),
+            member_count=counted(Membership.objects.active_on(day), "agency"),
+        )
+
+    def visible_roots(self, user):
+        """The top of what the user sees: agencies whose parent the user cannot see."""
+        from eiso.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self.filter(parent__isnull=True)
+        visible = self.visible_to(user)
+        return visible.exclude(parent__in=self.model.objects.visible_to(user).values("pk"))
 
 
 class AgencyVersionQuerySet(models.QuerySet):

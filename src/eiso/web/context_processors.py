@@ -1,11 +1,31 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def _nav(request):
+    items = [
+        ("web:home", "home", _("Trang chủ")),
+        ("organizations:list", "sitemap", _("Cơ quan, đơn vị")),
+    ]
+    items.append(("accounts:users", "users", _("Người dùng")))
+    items.append(("web:audit", "history", _("Nhật ký")))
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return [
+        {"url": reverse(name), "icon": icon, "label": label,
+         "active": current == name or (not name.startswith("web:") and current.split(":")[0] == name.split(":")[0])}
+        for name, icon, label in items
+    ]
+
+
 def shell(request):
-    """What the page shell needs: the active agency and the agencies the user can switch to."""
+    """What the page shell needs: navigation, the active agency and the agencies to switch to."""
     from eiso.accounts.middleware import memberships_agencies
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     return {
+        "nav_items": _nav(request),
         "active_agency": getattr(request, "active_agency", None),
         "switchable_agencies": memberships_agencies(user),
     }

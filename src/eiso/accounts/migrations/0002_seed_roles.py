@@ -2,11 +2,9 @@ from django.db import migrations
 
 
 def seed_roles(apps, schema_editor):
-    from eiso.accounts.roles import ROLE_DEFINITIONS
+    from eiso.accounts.roles import ensure_roles
 
-    Role = apps.get_model("accounts", "Role")
-    for code, name_vi, name_en, read_only in ROLE_DEFINITIONS:
-        Role.objects.update_or_create(code=code, defaults={"name_vi": name_vi, "name_en": name_en, "read_only": read_only})
+    ensure_roles(apps.get_model("accounts", "Role"))
 
 
 class Migration(migrations.Migration):
