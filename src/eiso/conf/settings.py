@@ -141,6 +141,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "eiso.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Client address: REMOTE_ADDR unless operations say a trusted proxy sets X-Forwarded-For; otherwise a
+# client could forge the header to dodge the lock-out or falsify audit addresses.
+TRUST_X_FORWARDED_FOR = env_bool("EISO_TRUST_X_FORWARDED_FOR", False)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUST_X_FORWARDED_FOR else ("REMOTE_ADDR",)
+)
 
 # --- i18n: Vietnamese first, English second; dates dd/mm/yyyy ------------------------------------
 LANGUAGE_CODE = "vi"

@@ -25,8 +25,10 @@ def current() -> RequestContext:
 
 
 def client_ip(request) -> str | None:
-    # Behind a proxy set by operations (see docs/operations/install.md) the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    from django.conf import settings
+
+    # Only behind a trusted proxy (EISO_TRUST_X_FORWARDED_FOR) is the first X-Forwarded-For hop the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.TRUST_X_FORWARDED_FOR else ""
     if forwarded:
         return forwarded.split(",")[0].strip() or None
     return request.META.get("REMOTE_ADDR") or None
