@@ -13,7 +13,9 @@ ROLE_CHOICES = [(code, name) for code, name, _en, _ro in ROLE_DEFINITIONS]
 
 
 class UserFilterSet(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("tìm theo tên, tên đăng nhập, thư điện tử"))
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("tìm theo tên, tên đăng nhập, thư điện tử")
+    )
     is_active = django_filters.BooleanFilter(field_name="is_active", label=_("tài khoản đang hoạt động"))
     agency = django_filters.NumberFilter(method="filter_agency", label=_("có vai trò tại cơ quan (mã số)"))
     role = django_filters.ChoiceFilter(choices=ROLE_CHOICES, method="filter_role", label=_("có vai trò"))
@@ -26,7 +28,9 @@ class UserFilterSet(django_filters.FilterSet):
         return queryset.search(value)
 
     def _with_membership(self, queryset, **conditions):
-        current = Membership.objects.filter(active_on_q(timezone.localdate()), user=OuterRef("pk"), **conditions)
+        current = Membership.objects.filter(
+            active_on_q(timezone.localdate()), user=OuterRef("pk"), **conditions
+        )
         return queryset.filter(Exists(current))
 
     def filter_agency(self, queryset, name, value):

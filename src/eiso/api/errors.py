@@ -13,7 +13,8 @@ language `LocaleMiddleware` chose from the request, so this handler only reshape
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.http import Http404
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -35,11 +36,16 @@ class ReferenceNotFound(Exception):
 
 def _django_validation_payload(exc: DjangoValidationError) -> dict:
     if hasattr(exc, "error_dict"):
-        fields = {name: [str(m) for e in errors for m in e.messages] for name, errors in exc.error_dict.items()}
+        fields = {
+            name: [str(m) for e in errors for m in e.messages] for name, errors in exc.error_dict.items()
+        }
         first = next((messages[0] for messages in fields.values() if messages), "")
         return {"detail": first, "code": "invalid", "fields": fields}
     field = getattr(exc, "field", None)
-    payload = {"detail": " ".join(str(m) for m in exc.messages), "code": getattr(exc, "code", None) or "invalid"}
+    payload = {
+        "detail": " ".join(str(m) for m in exc.messages),
+        "code": getattr(exc, "code", None) or "invalid",
+    }
     if field:
         payload["fields"] = {field: [payload["detail"]]}
     return payload
@@ -101,6 +107,9 @@ def exception_handler(exc, context):
         else:
             code = status.HTTP_400_BAD_REQUEST
         return Response(_django_validation_payload(exc), status=code)
+    if isinstance(exc, Http404):
+        # Django's message names the model ("No Agency matches the given query.") and is not translated.
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = _drf_payload(response.data)

@@ -24,3 +24,12 @@ class ApiViewMixin:
 
     def scoped(self, queryset):
         return queryset.visible_to(self.request.user)
+
+    def validated(self, serializer_class, data=None) -> dict:
+        """Validate the request body (or `data`, e.g. query parameters) with an input serializer; a
+        failure becomes a 400 JSON error through `eiso.api.errors`."""
+        serializer = serializer_class(
+            data=self.request.data if data is None else data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)

@@ -53,7 +53,9 @@ class AuditEventFilterSet(django_filters.FilterSet):
     agency = django_filters.NumberFilter(field_name="agency", label=_("cơ quan (mã số)"))
     actor = django_filters.NumberFilter(field_name="actor", label=_("người thực hiện (mã số)"))
     verb = django_filters.CharFilter(field_name="verb", label=_("hành động, ví dụ agency.change"))
-    object_type = django_filters.CharFilter(field_name="object_type", label=_("loại đối tượng, ví dụ accounts.user"))
+    object_type = django_filters.CharFilter(
+        field_name="object_type", label=_("loại đối tượng, ví dụ accounts.user")
+    )
     object_id = django_filters.CharFilter(field_name="object_id", label=_("mã đối tượng"))
     since = InstantFilter(method="filter_since", label=_("từ (ngày hoặc thời điểm, tính cả)"))
     until = InstantFilter(method="filter_until", label=_("đến (ngày hoặc thời điểm, tính cả)"))

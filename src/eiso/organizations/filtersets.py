@@ -11,7 +11,9 @@ class AgencyFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=AgencyKind.choices, label=_("loại"))
     parent = django_filters.NumberFilter(field_name="parent", label=_("cơ quan cấp trên (mã số)"))
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("còn hiệu lực vào ngày"))
-    search = django_filters.CharFilter(method="filter_search", label=_("tìm theo tên, mã (không dấu cũng được)"))
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("tìm theo tên, mã (không dấu cũng được)")
+    )
     province = django_filters.CharFilter(method="filter_province", label=_("mã đơn vị hành chính của tỉnh"))
 
     class Meta:
@@ -27,7 +29,9 @@ class AgencyFilterSet(django_filters.FilterSet):
     def filter_province(self, queryset, name, value):
         """The province's whole subtree. A code can name an ended province and its successor, so every
         province that ever had the code counts."""
-        paths = Agency.objects.filter(kind=AgencyKind.PROVINCE, admin_code=value.strip()).values_list("path", flat=True)
+        paths = Agency.objects.filter(kind=AgencyKind.PROVINCE, admin_code=value.strip()).values_list(
+            "path", flat=True
+        )
         condition = Q(pk__in=[])
         for path in paths:
             condition |= Q(path__startswith=path)

@@ -69,12 +69,18 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 class UserMembershipSerializer(MembershipSerializer):
     class Meta(MembershipSerializer.Meta):
-        fields = [name for name in MembershipSerializer.Meta.fields if name not in {"user", "username", "user_full_name"}]
+        fields = [
+            name
+            for name in MembershipSerializer.Meta.fields
+            if name not in {"user", "username", "user_full_name"}
+        ]
         read_only_fields = fields
 
 
 class UserSerializer(serializers.ModelSerializer):
-    memberships = serializers.SerializerMethodField(help_text=_("vai trò tại các cơ quan trong phạm vi của bạn"))
+    memberships = serializers.SerializerMethodField(
+        help_text=_("vai trò tại các cơ quan trong phạm vi của bạn")
+    )
 
     class Meta:
         model = User
@@ -115,9 +121,12 @@ class MeSerializer(UserSerializer):
         read_only_fields = fields
 
     def get_is_admin(self, obj) -> bool:
-        from eiso.accounts.rules import is_admin
+        from eiso.accounts.scope import scope_for
 
-        return bool(is_admin(obj))
+        request = self.context.get("request")
+        # The caller's scope is already cached on request.user; `obj` is a fresh copy of the same person.
+        user = request.user if request is not None and request.user.pk == obj.pk else obj
+        return scope_for(user).everything
 
 
 # --- input --------------------------------------------------------------------------------------
@@ -132,7 +141,9 @@ class UserCreateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=_max("full_name"))
     email = serializers.EmailField(max_length=_max("email"), required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=_max("phone"), required=False, allow_blank=True, default="")
-    position = serializers.CharField(max_length=_max("position"), required=False, allow_blank=True, default="")
+    position = serializers.CharField(
+        max_length=_max("position"), required=False, allow_blank=True, default=""
+    )
     password = serializers.CharField(
         write_only=True,
         required=False,
@@ -140,7 +151,9 @@ class UserCreateSerializer(serializers.Serializer):
         style={"input_type": "password"},
         help_text=_("bỏ trống: tài khoản chưa đăng nhập được cho đến khi đặt mật khẩu"),
     )
-    agency = VisibleRelatedField(Agency, required=False, allow_null=True, help_text=_("cơ quan của vai trò đầu tiên"))
+    agency = VisibleRelatedField(
+        Agency, required=False, allow_null=True, help_text=_("cơ quan của vai trò đầu tiên")
+    )
     role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, help_text=_("vai trò đầu tiên"))
     include_descendants = serializers.BooleanField(default=True)
 
@@ -150,7 +163,9 @@ class UserCreateSerializer(serializers.Serializer):
                 {"role" if attrs.get("agency") else "agency": [_("Cần chọn cả cơ quan và vai trò.")]}
             )
         if attrs.get("password"):
-            candidate = User(username=attrs["username"], full_name=attrs["full_name"], email=attrs.get("email", ""))
+            candidate = User(
+                username=attrs["username"], full_name=attrs["full_name"], email=attrs.get("email", "")
+            )
             try:
                 password_validation.validate_password(attrs["password"], candidate)
             except DjangoValidationError as exc:

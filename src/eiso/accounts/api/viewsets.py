@@ -5,7 +5,7 @@ one service (which checks permission and audits), serialize the result.
 """
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,19 +18,11 @@ from eiso.api.mixins import ApiViewMixin
 from eiso.api.serializers import READ_ERRORS, WRITE_ERRORS
 
 
-def _input(serializer_class, request, view, **kwargs):
-    serializer = serializer_class(data=request.data, context=view.get_serializer_context(), **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 @extend_schema_view(
     list=extend_schema(summary="Users in your scope"),
     retrieve=extend_schema(summary="One user", responses={200: s.UserSerializer, **READ_ERRORS}),
 )
-class UserViewSet(
-    ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class UserViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Người dùng: users holding (or having held) a role in an agency in your scope, and yourself."""
 
     queryset = User.objects.all()
@@ -38,7 +30,9 @@ class UserViewSet(
     filterset_class = UserFilterSet
 
     def get_queryset(self):
-        visible_memberships = Membership.objects.visible_to(self.request.user).select_related("agency", "role")
+        visible_memberships = Membership.objects.visible_to(self.request.user).select_related(
+            "agency", "role"
+        )
         return self.scoped(User.objects.all()).prefetch_related(
             Prefetch("memberships", queryset=visible_memberships, to_attr="visible_memberships")
         )
@@ -49,10 +43,10 @@ class UserViewSet(
         responses={201: s.UserSerializer, **WRITE_ERRORS},
     )
     def create(self, request, *args, **kwargs):
-        data = dict(_input(s.UserCreateSerializer, request, self))
+        data = self.validated(s.UserCreateSerializer)
         data["role_code"] = data.pop("role", None)
         user = services.create_user(actor=request.user, **data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=user.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self._reloaded(user)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Update a user's account details",
@@ -61,14 +55,24 @@ class UserViewSet(
     )
     def partial_update(self, request, *args, **kwargs):
         user = self.get_object()
-        data = _input(s.UserUpdateSerializer, request, self)
+        data = self.validated(s.UserUpdateSerializer)
         user = services.update_user(actor=request.user, user=user, **data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=user.pk)).data)
+        return Response(self.get_serializer(self._reloaded(user)).data)
 
-    @extend_schema(summary="You: your account, roles, and whether you administer the system", responses=s.MeSerializer)
+    def _reloaded(self, user):
+        """The user as the list shows it (with the caller-visible memberships prefetched)."""
+        return self.get_queryset().filter(pk=user.pk).first() or user
+
+    @extend_schema(
+        summary="You: your account, roles, and whether you administer the system", responses=s.MeSerializer
+    )
     @action(detail=False, filter_backends=[], pagination_class=None)
     def me(self, request):
-        return Response(s.MeSerializer(self.get_queryset().get(pk=request.user.pk), context=self.get_serializer_context()).data)
+        return Response(
+            s.MeSerializer(
+                self.get_queryset().get(pk=request.user.pk), context=self.get_serializer_context()
+            ).data
+        )
 
 
 @extend_schema_view(
@@ -93,21 +97,28 @@ class MembershipViewSet(
         responses={201: s.MembershipSerializer, **WRITE_ERRORS},
     )
     def create(self, request, *args, **kwargs):
-        data = dict(_input(s.MembershipCreateSerializer, request, self))
+        data = self.validated(s.MembershipCreateSerializer)
         data["role_code"] = data.pop("role")
         membership = services.grant_membership(actor=request.user, **data)
         return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="End a membership (its last day)",
+        description="A membership that would not have started by `last_day` is withdrawn: 204, no body.",
         request=s.MembershipEndSerializer,
-        responses={200: s.MembershipSerializer, **WRITE_ERRORS},
+        responses={
+            200: s.MembershipSerializer,
+            204: OpenApiResponse(description="Withdrawn before it started."),
+            **WRITE_ERRORS,
+        },
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def end(self, request, pk=None):
         membership = self.get_object()
-        data = _input(s.MembershipEndSerializer, request, self)
+        data = self.validated(s.MembershipEndSerializer)
         membership = services.end_membership(actor=request.user, membership=membership, **data)
+        if membership.pk is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(self.get_serializer(membership).data)
 
 

@@ -11,16 +11,16 @@ No Django here: the Django app stores calendar entries and clock states, and cal
     clock.due(), clock.working_time_left(as_of=now), clock.to_dict()
 """
 
-from .arithmetic import MODES, UNITS, DueResult, Mode, Unit, add, add_months
+from .arithmetic import DueResult, add, add_months
 from .bulk import add_working_days_bulk
 from .calendar import (
     DEFAULT_RECEPTION_CUTOFF,
     DEFAULT_WORKING_PERIODS,
     VN_TZ,
     WEEKMASK_MON_FRI,
-    StartRule,
     WorkingCalendar,
 )
+from .common import MODES, UNITS, Amount, Mode, StartRule, Unit
 from .errors import CalendarError, CalendarInputError, ClockError
 from .explain import format_date, format_moment
 from .legal_clock import ClockState, Extension, LegalClock, Pause, StepBudget, Timeliness, classify
@@ -40,6 +40,7 @@ __all__ = [
     "MODES",
     "OFFICIAL_YEARS",
     "UNITS",
+    "Amount",
     "VN_TZ",
     "WEEKMASK_MON_FRI",
     "CalendarEntry",

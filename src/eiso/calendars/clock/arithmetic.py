@@ -15,6 +15,8 @@ Units and modes:
   at closing time, moved to the next working day when that day is not a working day.
 
 The mode only changes ``working_days``; calendar days and months always follow the Civil Code rule.
+The reception rules of `WorkingCalendar.counting_start` (15:00 cut-off, lunch break...) apply to every
+limit counted in working time (``working_days`` in hours mode, ``working_hours``).
 A due moment that falls exactly at the end of a working period is that end (12:00 or 17:00), never the
 start of the next period. Amounts are rounded to the second.
 """
@@ -25,19 +27,15 @@ import calendar as _stdlib_calendar
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from numbers import Real
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from .calendar import US_PER_SECOND, StartRule
+from .common import MODES, UNITS, US_PER_SECOND, Amount, Mode, StartRule, Unit
 from .errors import CalendarInputError
 
 if TYPE_CHECKING:
     from .calendar import WorkingCalendar
-
-Unit = Literal["working_days", "working_hours", "calendar_days", "months"]
-Mode = Literal["hours", "days"]
-UNITS: tuple[Unit, ...] = ("working_days", "working_hours", "calendar_days", "months")
-MODES: tuple[Mode, ...] = ("hours", "days")
 
 MAX_DAYS = 3650  # about ten years: anything longer is a typing error, not a time limit
 MAX_MONTHS = 120
@@ -61,7 +59,7 @@ class DueResult:
     counting_started: datetime
     estimated: bool
     received_at: datetime
-    amount: Real
+    amount: Amount
     unit: Unit
     mode: Mode
     start_rule: StartRule
@@ -78,7 +76,7 @@ class DueResult:
 def add(
     cal: WorkingCalendar,
     start: datetime,
-    amount: Real,
+    amount: Amount,
     unit: Unit = "working_days",
     mode: Mode = "hours",
 ) -> DueResult:
@@ -112,12 +110,18 @@ def add(
 def check_amount(amount: object, unit: Unit, mode: Mode, day_length: timedelta) -> None:
     """Refuse negative, non-finite, absurd (> ~10 years) or wrongly fractional amounts."""
     unit_vi = UNIT_NAMES_VI[unit]
-    if isinstance(amount, bool) or not isinstance(amount, Real) or not math.isfinite(amount):
+    if type(amount) is int or type(amount) is float:  # the common case, without the ABC check
+        value = float(amount)
+    elif isinstance(amount, Real | Decimal) and not isinstance(amount, bool):
+        value = float(amount)
+    else:
+        value = math.nan
+    if not math.isfinite(value):
         raise CalendarInputError(
             f"Thời hạn phải là một số hữu hạn, nhận được {amount!r}.",
             f"The amount must be a finite number, got {amount!r}.",
         )
-    if amount < 0:
+    if value < 0:
         raise CalendarInputError(
             f"Thời hạn không được là số âm (nhận được {amount} {unit_vi}).",
             f"The amount must not be negative (got {amount} {unit}).",
@@ -128,14 +132,14 @@ def check_amount(amount: object, unit: Unit, mode: Mode, day_length: timedelta) 
         limit = MAX_DAYS * day_length / timedelta(hours=1)
     else:
         limit = MAX_DAYS
-    if amount > limit:
+    if value > limit:
         raise CalendarInputError(
             f"Thời hạn {amount} {unit_vi} vượt quá mức tối đa {limit:g} {unit_vi} (khoảng 10 năm); "
             "hãy kiểm tra lại số liệu.",
             f"The amount {amount} {unit} exceeds the maximum of {limit:g} (about ten years).",
         )
     whole_only = unit in ("calendar_days", "months") or (unit == "working_days" and mode == "days")
-    if whole_only and amount != int(amount):
+    if whole_only and value != int(value):
         raise CalendarInputError(
             f"Thời hạn tính theo {unit_vi} (cách tính theo ngày) phải là số nguyên, nhận được {amount}.",
             f"An amount in {unit} ({mode} mode) must be a whole number, got {amount}.",
@@ -151,7 +155,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def _by_working_time(
-    cal: WorkingCalendar, local: datetime, seconds: int, amount: Real, unit: Unit, mode: Mode
+    cal: WorkingCalendar, local: datetime, seconds: int, amount: Amount, unit: Unit, mode: Mode
 ) -> DueResult:
     start_w, rule = cal._counting_start_w(local)
     counting = cal._moment(start_w, closed_end=False)
@@ -169,7 +173,7 @@ def _by_working_time(
     )
 
 
-def _by_counted_days(cal: WorkingCalendar, local: datetime, n: int, amount: Real, mode: Mode) -> DueResult:
+def _by_counted_days(cal: WorkingCalendar, local: datetime, n: int, amount: Amount, mode: Mode) -> DueResult:
     rule: StartRule
     if n == 0:
         # "Within the day": the day on which counting starts, so the cut-off moves it to the next day.
@@ -196,7 +200,7 @@ def _by_counted_days(cal: WorkingCalendar, local: datetime, n: int, amount: Real
 
 
 def _by_last_day(
-    cal: WorkingCalendar, local: datetime, last_day: date, amount: Real, unit: Unit, mode: Mode
+    cal: WorkingCalendar, local: datetime, last_day: date, amount: Amount, unit: Unit, mode: Mode
 ) -> DueResult:
     rank, _is_working = cal._day_rank(last_day)  # the last day itself, or the next working day
     due = cal._closing_of(rank)

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .arithmetic import MAX_DAYS, Mode
-from .calendar import INDEX_FIRST_DAY, INDEX_LAST_DAY, SECONDS_PER_DAY, US_PER_SECOND, DayIndex
+from .arithmetic import MAX_DAYS
+from .calendar import INDEX_FIRST_DAY, INDEX_LAST_DAY, DayIndex
+from .common import SECONDS_PER_DAY, US_PER_SECOND, Mode
 from .errors import CalendarInputError
 
 if TYPE_CHECKING:
@@ -81,7 +82,9 @@ def _local_seconds(starts: npt.ArrayLike) -> npt.NDArray[np.int64]:
     return arr.astype("datetime64[s]").view(np.int64)
 
 
-def _checked_amounts(amounts: npt.ArrayLike, shape: tuple[int, ...], *, whole: bool) -> npt.NDArray[np.float64]:
+def _checked_amounts(
+    amounts: npt.ArrayLike, shape: tuple[int, ...], *, whole: bool
+) -> npt.NDArray[np.float64]:
     arr = np.broadcast_to(np.asarray(amounts, dtype=np.float64), shape)
     bad = ~np.isfinite(arr) | (arr < 0) | (arr > MAX_DAYS)
     if whole:
@@ -105,7 +108,9 @@ def _check_in_range(offset: npt.NDArray[np.int64], n_days: int) -> None:
         )
 
 
-def _period_arrays(ix: DayIndex) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def _period_arrays(
+    ix: DayIndex,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(starts, ends, cumulative working seconds before each period), in seconds of the day."""
     starts = np.array([s for s, _e in ix.periods_us], dtype=np.int64) // US_PER_SECOND
     ends = np.array([e for _s, e in ix.periods_us], dtype=np.int64) // US_PER_SECOND

@@ -17,18 +17,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 
+from . import arithmetic
+from .common import US_PER_SECOND, Amount, Mode, StartRule, Unit
 from .errors import CalendarInputError
 
 if TYPE_CHECKING:
-    from numbers import Real
-
-    from .arithmetic import DueResult, Mode, Unit
+    from .arithmetic import DueResult
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_WORKING_PERIODS: tuple[tuple[time, time], ...] = ((time(8), time(12)), (time(13), time(17)))
@@ -40,20 +40,7 @@ WEEKMASK_MON_FRI = "1111100"
 INDEX_FIRST_DAY = date(1990, 1, 1)
 INDEX_LAST_DAY = date(2150, 12, 31)
 
-US_PER_SECOND = 1_000_000
-SECONDS_PER_DAY = 86_400
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-
-# Why counting starts where it does; explanations are rendered from this code.
-StartRule = Literal[
-    "in_hours",
-    "before_opening",
-    "between_periods",
-    "after_cutoff",
-    "after_hours",
-    "non_working_day",
-    "reception_day_not_counted",
-]
 
 
 def time_to_us(t: time) -> int:
@@ -154,7 +141,7 @@ class WorkingCalendar:
     def _cutoff_us(self) -> int | None:
         return None if self.reception_cutoff is None else time_to_us(self.reception_cutoff)
 
-    @property
+    @cached_property
     def working_day_length(self) -> timedelta:
         """Working time in one working day (8 h by default): one working day in "hours" mode."""
         return timedelta(microseconds=self._ix.day_us)
@@ -229,12 +216,10 @@ class WorkingCalendar:
         return self._moment(w, closed_end=False)
 
     def add(
-        self, start: datetime, amount: Real, unit: Unit = "working_days", mode: Mode = "hours"
+        self, start: datetime, amount: Amount, unit: Unit = "working_days", mode: Mode = "hours"
     ) -> DueResult:
         """Due moment of a time limit; see `arithmetic.add` for the rules."""
-        from .arithmetic import add
-
-        return add(self, start, amount, unit, mode)
+        return arithmetic.add(self, start, amount, unit, mode)
 
     def working_dates(self, first: date, last: date) -> list[date]:
         """Working days from `first` to `last`, both included."""
@@ -353,7 +338,9 @@ def _validate_periods(periods: tuple[tuple[time, time], ...]) -> None:
             )
         previous_end = period[1]
     if not periods:
-        raise CalendarInputError("Cần ít nhất một khoảng giờ làm việc.", "At least one working period is needed.")
+        raise CalendarInputError(
+            "Cần ít nhất một khoảng giờ làm việc.", "At least one working period is needed."
+        )
 
 
 def _build_index(cal: WorkingCalendar) -> DayIndex:

@@ -6,10 +6,10 @@ Formatting follows Vietnamese usage: dd/mm/yyyy dates, "thứ Hai" … "Chủ nh
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from numbers import Real
 from typing import TYPE_CHECKING
 
 from .arithmetic import UNIT_NAMES_VI, add_months
+from .common import Amount
 
 if TYPE_CHECKING:
     from .arithmetic import DueResult
@@ -34,7 +34,7 @@ def format_moment(moment: datetime) -> str:
     return f"{format_clock(moment)} {format_date(moment.date())}"
 
 
-def format_number(value: Real | float) -> str:
+def format_number(value: Amount) -> str:
     """'3', '0,5' (decimal comma)."""
     as_float = float(value)
     if as_float == int(as_float):
@@ -131,7 +131,9 @@ def _last_day_step(result: DueResult, amount: str, unit_vi: str) -> str:
     n = int(result.amount)
     if result.unit == "calendar_days":
         last = received + timedelta(days=n)
-        text = f"Thời hạn {amount} {unit_vi} theo lịch (kể cả ngày nghỉ) → ngày cuối cùng là {format_date(last)}"
+        text = (
+            f"Thời hạn {amount} {unit_vi} theo lịch (kể cả ngày nghỉ) → ngày cuối cùng là {format_date(last)}"
+        )
     else:
         last = add_months(received, n)
         text = f"Thời hạn {amount} {unit_vi} → ngày tương ứng của tháng cuối là {format_date(last)}"

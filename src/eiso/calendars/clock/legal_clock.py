@@ -26,12 +26,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from numbers import Real
 from typing import Any, Literal
 
-from .arithmetic import Mode, Unit, check_amount
-from .calendar import US_PER_SECOND, WorkingCalendar
+from .arithmetic import check_amount
+from .calendar import WorkingCalendar
+from .common import US_PER_SECOND, Amount, Mode, Unit
 from .errors import ClockError
+from .explain import format_moment, format_working_time
 
 ClockState = Literal["not_started", "running", "paused", "stopped", "finished"]
 Timeliness = Literal["early", "on_time", "late"]
@@ -79,7 +80,7 @@ class LegalClock:
 
     calendar: WorkingCalendar = field(repr=False, compare=False)
     state: ClockState = "not_started"
-    amount: Real | None = None
+    amount: Amount | None = None
     unit: Unit = "working_days"
     mode: Mode = "hours"
     received_at: datetime | None = None
@@ -96,7 +97,7 @@ class LegalClock:
     # --- events ------------------------------------------------------------------------------------
 
     def start(
-        self, at: datetime, amount: Real, unit: Unit = "working_days", mode: Mode = "hours"
+        self, at: datetime, amount: Amount, unit: Unit = "working_days", mode: Mode = "hours"
     ) -> LegalClock:
         """Dossier received at `at` with a time limit of `amount` `unit`."""
         self._require_state("start", "not_started")
@@ -247,7 +248,7 @@ class LegalClock:
         return timedelta(microseconds=max(0, elapsed)) - waiting
 
     def status(self, as_of: datetime | None = None) -> Timeliness | None:
-        """"early" / "on_time" / "late" (see module docstring).
+        """Timeliness: "early", "on_time" or "late" (see the module docstring).
 
         Finished: the finish moment against the due moment. Running or paused: "late" once `as_of` is
         past the due moment, else "on_time" (within time so far; never "early" before finishing).
@@ -307,6 +308,11 @@ class LegalClock:
                 f"Phiên bản dữ liệu đồng hồ thời hạn không được hỗ trợ: {data.get('version')!r}.",
                 f"Unsupported legal-clock data version {data.get('version')!r}.",
             )
+        if data.get("state") not in _STATE_VI:
+            raise ClockError(
+                f"Trạng thái đồng hồ thời hạn không hợp lệ: {data.get('state')!r}.",
+                f"Unknown legal-clock state {data.get('state')!r}.",
+            )
         tz = calendar.tz
 
         def moment(value: str | None) -> datetime | None:
@@ -332,7 +338,9 @@ class LegalClock:
             resets=tuple(required(r) for r in data["resets"]),
             extension=None
             if ext is None
-            else Extension(required(ext["requested_at"]), required(ext["new_due"]), required(ext["previous_due"])),
+            else Extension(
+                required(ext["requested_at"]), required(ext["new_due"]), required(ext["previous_due"])
+            ),
             ended_at=moment(data["ended_at"]),
             last_event_at=moment(data["last_event_at"]),
         )
@@ -341,7 +349,9 @@ class LegalClock:
 
     def _end(self, verb: str, at: datetime, state: ClockState) -> LegalClock:
         local = self._event_time(verb, at, "running", "paused")
-        return replace(self, state=state, pauses=self._closed_pauses(local), ended_at=local, last_event_at=local)
+        return replace(
+            self, state=state, pauses=self._closed_pauses(local), ended_at=local, last_event_at=local
+        )
 
     def _closed_pauses(self, at: datetime) -> tuple[Pause, ...]:
         return tuple(p if p.end is not None else Pause(p.start, at) for p in self.pauses)
@@ -453,13 +463,8 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _fmt(moment: datetime) -> str:
-    from .explain import format_moment
-
     return format_moment(moment)
 
 
 def _fmt_span(span: timedelta) -> str:
-    from .explain import format_working_time
-
     return format_working_time(span)
-

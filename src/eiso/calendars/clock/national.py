@@ -25,7 +25,12 @@ from .calendar import INDEX_FIRST_DAY, INDEX_LAST_DAY, WEEKMASK_MON_FRI, Working
 from .errors import CalendarInputError
 
 EntryKind = Literal["holiday", "compensatory_day_off", "swapped_day_off", "swapped_working_day"]
-ENTRY_KINDS: tuple[EntryKind, ...] = ("holiday", "compensatory_day_off", "swapped_day_off", "swapped_working_day")
+ENTRY_KINDS: tuple[EntryKind, ...] = (
+    "holiday",
+    "compensatory_day_off",
+    "swapped_day_off",
+    "swapped_working_day",
+)
 OFFICIAL_YEARS: tuple[int, ...] = (2025, 2026)
 DEFAULT_YEARS = range(2015, 2036)
 

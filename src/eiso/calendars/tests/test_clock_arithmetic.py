@@ -298,7 +298,9 @@ def test_invalid_calendars_are_refused() -> None:
 
 def test_custom_periods_and_weekmask() -> None:
     # A six-day week with a single 07:30–11:30 period (4 h per day).
-    cal = WorkingCalendar(weekmask="1111110", working_periods=((time(7, 30), time(11, 30)),), reception_cutoff=None)
+    cal = WorkingCalendar(
+        weekmask="1111110", working_periods=((time(7, 30), time(11, 30)),), reception_cutoff=None
+    )
     assert cal.working_day_length == timedelta(hours=4)
     assert cal.add(at(2026, 1, 9, 9, 30), 1).due == at(2026, 1, 10, 9, 30)
     assert cal.add(at(2026, 1, 9, 7, 30), 1).due == at(2026, 1, 9, 11, 30)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -15,8 +15,9 @@ CAL = NATIONAL
 H = timedelta(hours=1)
 
 
-def started(received=None, amount=5, unit="working_days", mode="hours") -> LegalClock:  # noqa: ANN001
-    return LegalClock(CAL).start(received or at(2026, 1, 5, 8), amount, unit, mode)
+def started(received: datetime | None = None, amount: int = 5) -> LegalClock:
+    """A clock with a limit of `amount` working days (hours mode), received Monday 05/01/2026 08:00."""
+    return LegalClock(CAL).start(received or at(2026, 1, 5, 8), amount)
 
 
 # --- start, finish, timeliness --------------------------------------------------------------------------
@@ -41,7 +42,7 @@ def test_start_sets_the_due_moment() -> None:
         (at(2026, 1, 12, 9), "late"),
     ],
 )
-def test_status_of_a_finished_dossier(finished, expected) -> None:  # noqa: ANN001
+def test_status_of_a_finished_dossier(finished: datetime, expected: str) -> None:
     clock = started().finish(finished)
     assert clock.state == "finished"
     assert clock.status() == expected
@@ -76,7 +77,8 @@ def test_pause_moves_the_due_moment_by_the_working_time_paused() -> None:
     clock = clock.resume(at(2026, 1, 8, 10))
     assert clock.due() == at(2026, 1, 12, 17)
     assert clock.original_due() == at(2026, 1, 12, 17)  # no extension: the same
-    assert clock.working_time_used(as_of=at(2026, 1, 8, 12)) == 4 * H
+    # 05/01 (8 h) + 06/01 08:00–10:00 (2 h) + 08/01 10:00–12:00 (2 h).
+    assert clock.working_time_used(as_of=at(2026, 1, 8, 12)) == 12 * H
     assert clock.waiting_time() == timedelta(days=2)
     assert clock.waiting_working_time() == 16 * H
 
@@ -98,8 +100,9 @@ def test_pause_spanning_new_year_holidays() -> None:
     assert clock.waiting_working_time() == 4 * H
     finished = clock.finish(at(2026, 1, 7, 11))
     assert finished.status() == "on_time"
-    assert finished.working_time_used() == 36 * H
-    assert finished.elapsed_minus_waiting() == 36 * H
+    # 29/12–31/12 and 05/01–06/01 (40 h) + 07/01 08:00–11:00 (3 h) − 4 h paused.
+    assert finished.working_time_used() == 39 * H
+    assert finished.elapsed_minus_waiting() == 39 * H
 
 
 def test_pause_asked_after_hours_costs_only_working_time() -> None:
@@ -132,7 +135,7 @@ def test_pauses_before_a_reset_do_not_move_the_new_due_moment() -> None:
     clock = started(amount=3).pause(at(2026, 1, 5, 10)).resume(at(2026, 1, 6, 10))
     assert clock.due() == at(2026, 1, 8, 17)
     clock = clock.reset(at(2026, 1, 7, 9))
-    assert clock.due() == at(2026, 1, 12, 9)  # 3 × 8 h from Wed 09:00 with Saturday 10/01 worked
+    assert clock.due() == at(2026, 1, 10, 9)  # 3 × 8 h from Wed 09:00: due on the worked Saturday 10/01
 
 
 # --- extension (apology letter) -------------------------------------------------------------------------
@@ -172,7 +175,7 @@ def test_pause_after_extension_moves_the_new_due() -> None:
     clock = started().extend(at(2026, 1, 6, 9), at(2026, 1, 14, 17))
     clock = clock.pause(at(2026, 1, 7, 9)).resume(at(2026, 1, 7, 11))
     assert clock.due() == at(2026, 1, 15, 10)
-    assert clock.original_due() == at(2026, 1, 12, 10)  # 09/01 17:00 + 2 h across Saturday 10/01
+    assert clock.original_due() == at(2026, 1, 10, 10)  # 09/01 17:00 + 2 h, on the worked Saturday 10/01
 
 
 # --- lifecycle errors and storage ----------------------------------------------------------------------
@@ -227,6 +230,8 @@ def test_round_trip_through_json() -> None:
     assert stored["limit"] == {"amount": 5, "unit": "working_days", "mode": "hours"}
     with pytest.raises(ClockError):
         LegalClock.from_dict({**stored, "version": 99}, CAL)
+    with pytest.raises(ClockError):
+        LegalClock.from_dict({**stored, "state": "exploded"}, CAL)
 
 
 def test_estimated_clock() -> None:

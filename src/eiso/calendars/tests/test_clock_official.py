@@ -111,7 +111,8 @@ def test_load_official_refuses_a_year_without_schedule() -> None:
 def test_vietnam_culture_day_is_not_a_holiday_yet() -> None:
     assert NATIONAL.is_working_day(d("24/11/2026"))
     assert NATIONAL.is_working_day(d("24/11/2027"))
-    assert NATIONAL.is_working_day(d("26/11/2029"))  # would be its compensatory day (24/11/2029 is a Saturday)
+    # 26/11/2029 would be its compensatory day (24/11/2029 is a Saturday).
+    assert NATIONAL.is_working_day(d("26/11/2029"))
     assert not any("Văn hóa" in e.name_vi for e in seed_entries())
 
 

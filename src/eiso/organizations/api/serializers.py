@@ -6,7 +6,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from eiso.api.fields import VisibleRelatedField
-from eiso.organizations.models import Agency, AgencyKind, AgencySuccession, AgencyVersion, OversightScope, SuccessionKind
+from eiso.organizations.models import (
+    Agency,
+    AgencyKind,
+    AgencySuccession,
+    AgencyVersion,
+    OversightScope,
+    SuccessionKind,
+)
 
 CONTACT_FIELDS = ["address", "phone", "email", "website"]
 HISTORICAL_FIELDS = ["name", "short_name", "kind", "parent", "admin_code", "electronic_id"]
@@ -48,7 +55,9 @@ class AgencySubtreeNodeSerializer(AgencySerializer):
 class AgencyTreeNodeSerializer(serializers.Serializer):
     """One node of the tree as it stood on a day (from that day's versions)."""
 
-    id = serializers.IntegerField(read_only=True, help_text=_("mã số của cơ quan (không đổi qua các phiên bản)"))
+    id = serializers.IntegerField(
+        read_only=True, help_text=_("mã số của cơ quan (không đổi qua các phiên bản)")
+    )
     name = serializers.CharField(read_only=True)
     short_name = serializers.CharField(read_only=True)
     kind = serializers.ChoiceField(choices=AgencyKind.choices, read_only=True)

@@ -4,7 +4,9 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 
 
-def build_forest(nodes: dict[Hashable, dict], parent_of: dict[Hashable, Hashable | None]) -> tuple[list[dict], dict]:
+def build_forest(
+    nodes: dict[Hashable, dict], parent_of: dict[Hashable, Hashable | None]
+) -> tuple[list[dict], dict]:
     """Link `nodes` (id → dict, in display order) into trees through `parent_of` (id → parent id).
 
     A node whose parent is not among `nodes` (outside the caller's scope, or the top) becomes a root.

@@ -38,12 +38,6 @@ class TreeQuerySerializer(serializers.Serializer):
     root = serializers.IntegerField(required=False, help_text="Only the subtree under this agency (its id).")
 
 
-def _input(serializer_class, request, view, **kwargs):
-    serializer = serializer_class(data=request.data, context=view.get_serializer_context(), **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 @extend_schema_view(
     list=extend_schema(summary="Agencies in your scope", description="Filters combine with AND."),
     retrieve=extend_schema(summary="One agency", responses={200: s.AgencySerializer, **READ_ERRORS}),
@@ -64,7 +58,7 @@ class AgencyViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         responses={201: s.AgencySerializer, **WRITE_ERRORS},
     )
     def create(self, request, *args, **kwargs):
-        data = _input(s.AgencyCreateSerializer, request, self)
+        data = self.validated(s.AgencyCreateSerializer)
         agency = services.create_agency(actor=request.user, **data)
         return Response(s.AgencySerializer(agency).data, status=status.HTTP_201_CREATED)
 
@@ -76,9 +70,7 @@ class AgencyViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action(detail=True, filter_backends=[], pagination_class=None)
     def subtree(self, request, pk=None):
         agency = self.get_object()
-        query = SubtreeQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = self.validated(SubtreeQuerySerializer, request.query_params)
         rows = self.get_queryset().subtree(agency)
         if "depth" in params:
             rows = rows.filter(depth__lte=agency.depth + params["depth"])
@@ -103,17 +95,18 @@ class AgencyViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     )
     @action(detail=False, filter_backends=[], pagination_class=None)
     def tree(self, request):
-        query = TreeQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        day = query.validated_data.get("as_of") or timezone.localdate()
-        root_id = query.validated_data.get("root")
+        params = self.validated(TreeQuerySerializer, request.query_params)
+        day = params.get("as_of") or timezone.localdate()
+        root_id = params.get("root")
         if root_id is not None and not self.get_queryset().filter(pk=root_id).exists():
             raise NotFound()
         versions = (
             AgencyVersion.objects.as_of(day)
             .visible_to(request.user)
             .order_by("agency_id")
-            .values_list("agency_id", "parent_id", "name", "short_name", "kind", "admin_code", "electronic_id")
+            .values_list(
+                "agency_id", "parent_id", "name", "short_name", "kind", "admin_code", "electronic_id"
+            )
         )
         nodes, parent_of = {}, {}
         for agency_id, parent_id, name, short_name, kind, admin_code, electronic_id in versions:
@@ -130,7 +123,9 @@ class AgencyViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         if root_id is None:
             return Response(roots)
         if root_id not in nodes:
-            raise NotFound(_("Cơ quan này không có hiệu lực vào ngày %(day)s.") % {"day": day.strftime("%d/%m/%Y")})
+            raise NotFound(
+                _("Cơ quan này không có hiệu lực vào ngày %(day)s.") % {"day": day.strftime("%d/%m/%Y")}
+            )
         return Response([nodes[root_id]])
 
     @extend_schema(
@@ -140,7 +135,9 @@ class AgencyViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action(detail=True, filter_backends=[], pagination_class=None)
     def history(self, request, pk=None):
         agency = self.get_object()
-        successions = AgencySuccession.objects.select_related("predecessor", "successor").order_by("effective_date", "pk")
+        successions = AgencySuccession.objects.select_related("predecessor", "successor").order_by(
+            "effective_date", "pk"
+        )
         payload = {
             "agency": agency,
             "versions": AgencyVersion.objects.filter(agency=agency).order_by("valid_from"),
@@ -159,7 +156,7 @@ class AgencyViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def change(self, request, pk=None):
         agency = self.get_object()
-        data = dict(_input(s.AgencyChangeSerializer, request, self))
+        data = self.validated(s.AgencyChangeSerializer)
         version = services.change_agency(actor=request.user, agency=agency, **data)
         return Response(s.AgencyVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -171,7 +168,7 @@ class AgencyViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action(detail=True, methods=["patch"], filter_backends=[], pagination_class=None)
     def contacts(self, request, pk=None):
         agency = self.get_object()
-        data = _input(s.AgencyContactsSerializer, request, self)
+        data = self.validated(s.AgencyContactsSerializer)
         agency = services.update_contacts(actor=request.user, agency=agency, **data)
         return Response(s.AgencySerializer(agency).data)
 
@@ -183,7 +180,7 @@ class AgencyViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def dissolve(self, request, pk=None):
         agency = self.get_object()
-        data = _input(s.AgencyDissolveSerializer, request, self)
+        data = self.validated(s.AgencyDissolveSerializer)
         agency = services.dissolve_agency(actor=request.user, agency=agency, **data)
         return Response(s.AgencySerializer(agency).data)
 
@@ -204,9 +201,13 @@ def _nearest_ancestors(rows: list[Agency]) -> dict[int, int | None]:
 
 @extend_schema_view(
     list=extend_schema(summary="Oversight scopes in your scope"),
-    retrieve=extend_schema(summary="One oversight scope", responses={200: s.OversightScopeSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        summary="One oversight scope", responses={200: s.OversightScopeSerializer, **READ_ERRORS}
+    ),
 )
-class OversightScopeViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OversightScopeViewSet(
+    ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Phạm vi theo dõi: which agency oversees which subtree, over which period."""
 
     queryset = OversightScope.objects.all()
@@ -222,7 +223,7 @@ class OversightScopeViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.Retrieve
         responses={201: s.OversightScopeSerializer, **WRITE_ERRORS},
     )
     def create(self, request, *args, **kwargs):
-        data = _input(s.OversightScopeCreateSerializer, request, self)
+        data = self.validated(s.OversightScopeCreateSerializer)
         scope = services.grant_oversight(actor=request.user, **data)
         return Response(s.OversightScopeSerializer(scope).data, status=status.HTTP_201_CREATED)
 
@@ -234,7 +235,6 @@ class OversightScopeViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.Retrieve
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def end(self, request, pk=None):
         scope = self.get_object()
-        data = _input(s.OversightScopeEndSerializer, request, self)
+        data = self.validated(s.OversightScopeEndSerializer)
         scope = services.end_oversight(actor=request.user, scope=scope, **data)
         return Response(s.OversightScopeSerializer(self.get_queryset().get(pk=scope.pk)).data)
-
