@@ -32,13 +32,18 @@ def agency_tree(db):
     """
     province = AgencyFactory(name="Tỉnh Thử", short_name="Thử", kind=AgencyKind.PROVINCE, admin_code="33")
     science = AgencyFactory(
-        name="Sở Khoa học và Công nghệ", short_name="SKHCN", kind=AgencyKind.PROVINCIAL_DEPARTMENT, parent=province
+        name="Sở Khoa học và Công nghệ",
+        short_name="SKHCN",
+        kind=AgencyKind.PROVINCIAL_DEPARTMENT,
+        parent=province,
     )
     science_unit = AgencyFactory(name="Chi cục TCĐLCL", kind=AgencyKind.INTERNAL_UNIT, parent=science)
     justice = AgencyFactory(
         name="Sở Tư pháp", short_name="STP", kind=AgencyKind.PROVINCIAL_DEPARTMENT, parent=province
     )
-    justice_unit = AgencyFactory(name="Phòng Hành chính tư pháp", kind=AgencyKind.INTERNAL_UNIT, parent=justice)
+    justice_unit = AgencyFactory(
+        name="Phòng Hành chính tư pháp", kind=AgencyKind.INTERNAL_UNIT, parent=justice
+    )
     commune = AgencyFactory(name="Xã Thử", kind=AgencyKind.COMMUNE, admin_code="12345", parent=province)
     commune_office = AgencyFactory(
         name="Văn phòng HĐND và UBND", kind=AgencyKind.COMMUNE_OFFICE, parent=commune

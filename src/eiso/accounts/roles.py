@@ -31,7 +31,7 @@ ROLE_DEFINITIONS = [
 OVERSIGHT_ROLES = {OVERSIGHT_OFFICER, INSPECTOR}
 # Roles that manage users and memberships of their own agency.
 MEMBER_MANAGER_ROLES = {ISO_SECRETARY, AGENCY_HEAD}
-# Roles that only an administrator (or an oversight officer, within scope) may grant.
+# Roles that only an administrator may grant.
 RESTRICTED_ROLES = {ADMIN, OVERSIGHT_OFFICER, INSPECTOR}
 
 ROLE_LABELS = {code: _(name) for code, name, _en, _ro in ROLE_DEFINITIONS}

@@ -3,7 +3,10 @@
 Reading is decided by `scope_for` / `visible_to`; these predicates decide writes.
 """
 
+import datetime
+
 import rules
+from django.db.models import Q
 
 from eiso.accounts import roles
 from eiso.accounts.scope import scope_for
@@ -43,12 +46,30 @@ def can_view_agency(user, agency) -> bool:
     return agency is not None and scope_for(user).contains(agency)
 
 
+def _oversight_roots(user, overseers: set[int]) -> list[str]:
+    from eiso.organizations.models import OversightScope
+
+    cached = getattr(user, "_eiso_oversight_roots", None)
+    if cached is None:
+        cached = list(
+            OversightScope.objects.active_on().filter(overseer_id__in=overseers).values_list("root__path", flat=True)
+        )
+        user._eiso_oversight_roots = cached
+    return cached
+
+
 def _oversees(user, agency) -> bool:
-    """An oversight officer (not an inspector, who only reads) whose agency's scope covers `agency`."""
-    scope = scope_for(user)
-    return any(m.role.code == roles.OVERSIGHT_OFFICER for m in _active_memberships(user)) and scope.contains(
-        agency, writable=True
-    )
+    """An oversight officer (not an inspector, who only reads) whose agency's scope covers `agency`.
+
+    Only the oversight officer memberships count: the user's whole writable scope would also hold the
+    agencies of their other roles, so an officer role anywhere would count as overseeing it."""
+    officer = [m for m in _active_memberships(user) if m.role.code == roles.OVERSIGHT_OFFICER]
+    if not officer:
+        return False
+    for m in officer:
+        if m.agency_id == agency.pk or (m.include_descendants and agency.path.startswith(m.agency.path)):
+            return True
+    return any(agency.path.startswith(path) for path in _oversight_roots(user, {m.agency_id for m in officer}))
 
 
 def can_create_agency(user, parent, kind) -> bool:
@@ -102,9 +123,15 @@ def can_manage_user(user, target) -> bool:
         return True
     if target.is_superuser:
         return False
-    return any(
-        can_manage_members(user, m.agency) for m in target.memberships.active_on().select_related("agency")
+    today = datetime.date.today()
+    current = list(
+        target.memberships.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).select_related("agency", "role")
     )
+    # Someone holding (or about to hold) a role only an administrator may grant is managed only by an
+    # administrator: else a member manager could reset an administrator's password and take the account.
+    if any(m.role.code in roles.RESTRICTED_ROLES for m in current):
+        return False
+    return any(can_manage_members(user, m.agency) for m in current if m.is_active_on(today))
 
 
 rules.add_perm("organizations.view_agency", can_view_agency)

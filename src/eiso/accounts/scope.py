@@ -121,6 +121,12 @@ def _compute(user, day: datetime.date) -> Scope:
 
 
 def forget_scope(user) -> None:
-    """Call after changing a user's memberships within the same request."""
-    if hasattr(user, "_eiso_scope"):
-        del user._eiso_scope
+    """Call after changing a user's memberships within the same request.
+
+    Drops every cache kept on the user object: the scope, and the memberships and oversight roots that
+    the permission predicates in `eiso.accounts.rules` read (else a grant would show in lists but not
+    in rights).
+    """
+    for attribute in ("_eiso_scope", "_eiso_memberships", "_eiso_oversight_roots"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)

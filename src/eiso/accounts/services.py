@@ -50,6 +50,15 @@ def create_user(
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("Tên đăng nhập “%(name)s” đã tồn tại.") % {"name": username}, code="duplicate", field="username")
+    # A name that is someone else's e-mail (or the reverse) would make both ambiguous at log-in.
+    if User.objects.filter(email__iexact=username).exists() or (
+        email and User.objects.filter(username__iexact=email).exists()
+    ):
+        raise DomainError(
+            _("Tên đăng nhập hoặc thư điện tử trùng với thông tin đăng nhập của tài khoản khác."),
+            code="ambiguous_login",
+            field="username",
+        )
     if email and User.objects.filter(email__iexact=email).exists():
         raise DomainError(_("Thư điện tử “%(email)s” đã được dùng cho tài khoản khác.") % {"email": email},
                           code="duplicate", field="email")
@@ -151,14 +160,22 @@ def grant_membership(
 
 @transaction.atomic
 def end_membership(*, actor, membership: Membership, last_day: datetime.date | None = None) -> Membership:
-    """Thu hồi vai trò: the membership ends on `last_day` (today by default). Past rows are kept."""
+    """Thu hồi vai trò: the membership ends on `last_day` (today by default). Past rows are kept; a
+    membership that would not have started by `last_day` is withdrawn (its row deleted)."""
     membership = Membership.objects.select_for_update().select_related("agency", "role").get(pk=membership.pk)
     if actor is not None:
         _require(perms.can_grant_role(actor, membership.agency, membership.role.code))
     last_day = last_day or datetime.date.today()
     if last_day < membership.valid_from:
-        # A membership that never started is ended the day before it would have.
-        last_day = membership.valid_from
+        # A membership that would not have started by `last_day` is withdrawn: ending it on its first
+        # day (valid_to may not precede valid_from) would still grant that one day. Nothing happened
+        # under it, so no history is lost; the audit event keeps what it was.
+        before = snapshot(membership)
+        membership.delete()
+        forget_scope(membership.user)
+        record_event(actor=actor, verb="membership.end", agency=membership.agency, object_type="accounts.membership",
+                     object_id=before["id"], object_repr=str(membership), before=before, reason="withdrawn before start")
+        return membership
     if membership.valid_to is not None and membership.valid_to <= last_day:
         raise DomainError(_("Vai trò này đã hết hiệu lực."), code="ended")
     before = snapshot(membership)

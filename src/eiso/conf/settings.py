@@ -144,9 +144,9 @@ AXES_VERBOSE = False
 # Client address: REMOTE_ADDR unless operations say a trusted proxy sets X-Forwarded-For; otherwise a
 # client could forge the header to dodge the lock-out or falsify audit addresses.
 TRUST_X_FORWARDED_FOR = env_bool("EISO_TRUST_X_FORWARDED_FOR", False)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUST_X_FORWARDED_FOR else ("REMOTE_ADDR",)
-)
+AXES_CLIENT_IP_CALLABLE = "eiso.core.context.client_ip"
+# Failures count per account, whether its name, its e-mail or another letter case was typed.
+AXES_USERNAME_CALLABLE = "eiso.accounts.backends.lockout_username"
 
 # --- i18n: Vietnamese first, English second; dates dd/mm/yyyy ------------------------------------
 LANGUAGE_CODE = "vi"

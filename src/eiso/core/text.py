@@ -8,7 +8,8 @@ SQLite FTS5's remove_diacritics and PostgreSQL's unaccent do not fold "đ" to "d
 import re
 import unicodedata
 
-_D_TABLE = str.maketrans({"đ": "d", "Đ": "d"})
+# "Ð" (U+00D0, Icelandic eth) is often typed for "Đ" (U+0110) by old keyboard layouts.
+_D_TABLE = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"})
 _SPACES = re.compile(r"\s+")
 
 

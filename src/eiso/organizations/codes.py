@@ -13,16 +13,18 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-PROVINCE_CODE = re.compile(r"^\d{2}$")
-COMMUNE_CODE = re.compile(r"^\d{5}$")
-ELECTRONIC_ID = re.compile(r"^(?:\d{2,3}\.)+[A-Z]\d{2}$")
+# [0-9], not \d (which also matches Arabic-Indic and other Unicode digits); anchored with \A…\Z
+# because `$` also matches before a trailing newline, so "33\n" would pass.
+PROVINCE_CODE = re.compile(r"\A[0-9]{2}\Z")
+COMMUNE_CODE = re.compile(r"\A[0-9]{5}\Z")
+ELECTRONIC_ID = re.compile(r"\A(?:[0-9]{2,3}\.)+[A-Z][0-9]{2}\Z")
 ELECTRONIC_ID_MAX = 35
 
 
 def validate_electronic_id(value: str) -> None:
     if not value:
         return
-    if len(value) > ELECTRONIC_ID_MAX or not ELECTRONIC_ID.match(value):
+    if len(value) > ELECTRONIC_ID_MAX or not ELECTRONIC_ID.fullmatch(value):
         raise ValidationError(
             _(
                 "Mã định danh điện tử “%(value)s” không đúng định dạng Quyết định 20/2020/QĐ-TTg: "
@@ -35,7 +37,7 @@ def validate_electronic_id(value: str) -> None:
 
 
 def validate_admin_code(value: str, pattern: re.Pattern, digits: int) -> None:
-    if not pattern.match(value or ""):
+    if not pattern.fullmatch(value or ""):
         raise ValidationError(
             _("Mã đơn vị hành chính “%(value)s” phải gồm đúng %(digits)s chữ số (Quyết định 19/2025/QĐ-TTg)."),
             code="admin_code",

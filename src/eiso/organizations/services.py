@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
@@ -89,10 +89,33 @@ def validate_fields(*, name: str, kind: str, admin_code: str, electronic_id: str
         raise ValidationError(errors)
 
 
+def _reaches(start_id: int, target_id: int, valid_from, valid_to) -> bool:
+    """Whether, on some day of [valid_from, valid_to], walking up the parents from `start_id` reaches
+    `target_id`. Walks the versions, not the current copy: a move that takes effect later changes the
+    tree only from its day on, so a cycle can appear in the future tree while today's looks fine."""
+    pending = [(start_id, valid_from, valid_to)]
+    seen = set()
+    while pending:
+        agency_id, lo, hi = pending.pop()
+        if agency_id == target_id:
+            return True
+        if (agency_id, lo, hi) in seen:
+            continue
+        seen.add((agency_id, lo, hi))
+        links = AgencyVersion.objects.filter(agency_id=agency_id, parent__isnull=False).values_list(
+            "parent_id", "valid_from", "valid_to"
+        )
+        for parent_id, v_from, v_to in links:
+            if _overlaps(v_from, v_to, lo, hi):
+                ends = [day for day in (hi, v_to) if day is not None]
+                pending.append((parent_id, max(lo, v_from), min(ends) if ends else None))
+    return False
+
+
 def _check_parent(parent: Agency | None, valid_from, valid_to, agency: Agency | None = None) -> None:
     if parent is None:
         return
-    if agency is not None and parent.path.startswith(agency.path):
+    if agency is not None and _reaches(parent.pk, agency.pk, valid_from, valid_to):
         raise DomainError(
             _("Không thể đặt “%(parent)s” làm cấp trên của “%(agency)s”: như vậy cây cơ quan sẽ có vòng lặp.")
             % {"parent": parent.name, "agency": agency.name},
@@ -296,7 +319,13 @@ def update_contacts(*, actor, agency: Agency, **contacts) -> Agency:
         setattr(agency, name, value)
     agency.full_clean(exclude=["path", "parent", "search_text"], validate_unique=False)
     agency.save(update_fields=list(contacts))
-    AgencyVersion.objects.filter(pk__in=agency.versions.order_by("-valid_from").values("pk")[:1]).update(**contacts)
+    # Every version in force today or later (and the latest, for an agency that has ended): the identity
+    # copy is refreshed from the version in force, so correcting only the latest one would let a pending
+    # future version's refresh — or any change before its day — bring the old contacts back.
+    latest_pk = agency.versions.order_by("-valid_from").values_list("pk", flat=True).first()
+    AgencyVersion.objects.filter(agency=agency).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date.today()) | Q(pk=latest_pk)
+    ).update(**contacts)
     record_event(actor=actor, verb="agency.contacts", obj=agency, agency=agency, before=before, after=contacts)
     return agency
 
@@ -317,11 +346,16 @@ def dissolve_agency(*, actor, agency: Agency, last_day: datetime.date, reason: s
         )
     if latest.valid_to is not None and latest.valid_to <= last_day:
         raise DomainError(_("Cơ quan đã hết hiệu lực từ %(end)s.") % {"end": _d(latest.valid_to)}, code="ended")
-    outliving = [
-        child.name
-        for child in Agency.objects.filter(parent=agency)
-        if child.valid_to is None or child.valid_to > last_day
-    ]
+    # From the versions, not the current copy: a sub-unit whose move out is already recorded for
+    # after `last_day` does not block, and one recorded to move in later does.
+    outliving = list(
+        dict.fromkeys(
+            AgencyVersion.objects.filter(parent=agency)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
+            .order_by("agency__path", "valid_from")
+            .values_list("name", flat=True)
+        )
+    )
     if outliving:
         raise DomainError(
             _(
@@ -350,14 +384,14 @@ def merge_agencies(
     predecessors: Iterable[Agency],
     effective_date: datetime.date,
     successor: Agency | None = None,
-    kind: str = SuccessionKind.MERGER,
+    succession_kind: str = SuccessionKind.MERGER,
     legal_basis: str = "",
     reason: str = "",
     **new_agency,
 ) -> Agency:
     """Hợp nhất, sáp nhập: predecessors end the day before `effective_date`; their sub-units move
-    to the successor (a new version each); the successor is created from `new_agency` if not given.
-    Predecessor → successor links are kept for history."""
+    to the successor (a new version each); the successor is created from `new_agency` (name, kind,
+    parent, codes…) if not given. Predecessor → successor links are kept for history."""
     predecessors = [Agency.objects.select_for_update().get(pk=p.pk) for p in predecessors]
     if not predecessors:
         raise DomainError(_("Cần ít nhất một cơ quan bị hợp nhất."), code="no_predecessor")
@@ -372,16 +406,18 @@ def merge_agencies(
             continue
         if actor is not None:
             _require(perms.can_change_agency(actor, old))
-        for child in Agency.objects.filter(parent=old).order_by("path"):
-            if child.valid_to is not None and child.valid_to < effective_date:
-                continue
+        # The sub-units under `old` on the day of the merger (from the versions: the current copy
+        # still shows today's tree when the merger takes effect later).
+        moving = AgencyVersion.objects.as_of(effective_date).filter(parent=old).values("agency_id")
+        for child in Agency.objects.filter(pk__in=moving).order_by("path"):
             change_agency(
                 actor=actor, agency=child, effective_from=effective_date, parent=successor, reason=reason,
                 legal_basis=legal_basis,
             )
         dissolve_agency(actor=actor, agency=old, last_day=effective_date - ONE_DAY, reason=reason, legal_basis=legal_basis)
         link = AgencySuccession.objects.create(
-            predecessor=old, successor=successor, kind=kind, effective_date=effective_date, legal_basis=legal_basis
+            predecessor=old, successor=successor, kind=succession_kind, effective_date=effective_date,
+            legal_basis=legal_basis,
         )
         record_event(
             actor=actor, verb="agency.succession", obj=link, agency=successor, after=snapshot(link), reason=reason

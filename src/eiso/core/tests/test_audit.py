@@ -1,4 +1,7 @@
 import datetime
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from io import StringIO
 
@@ -98,7 +101,9 @@ def test_event_records_actor_object_and_request_context():
     token = context._current.set(context.RequestContext(request_id="req-123", ip_address="10.1.2.3"))
     try:
         with transaction.atomic():
-            event = record_event(actor=user, verb="user.update", obj=user, before={"a": 1}, after={"a": 2}, reason="sửa")
+            event = record_event(
+                actor=user, verb="user.update", obj=user, before={"a": 1}, after={"a": 2}, reason="sửa"
+            )
     finally:
         context._current.reset(token)
     event = AuditEvent.objects.get(pk=event.pk)
@@ -136,13 +141,21 @@ def test_hash_survives_round_trip_with_vietnamese_text_nested_dicts_dates_and_de
     before = {
         "tên": "Ủy ban nhân dân phường Đường Hào",
         "mã": "000.00.15.H33",
-        "lồng": {"ngày": datetime.date(2025, 7, 1), "tiền": Decimal("1234567.89"), "danh sách": [1, "hai", None, True]},
+        "lồng": {
+            "ngày": datetime.date(2025, 7, 1),
+            "tiền": Decimal("1234567.89"),
+            "danh sách": [1, "hai", None, True],
+        },
         "thời điểm": timezone.make_aware(datetime.datetime(2025, 6, 30, 23, 59, 59, 123456)),
         "số thực": 0.1,
         "lớn": 10**18,
         "z": {"b": 1, "a": 2},
     }
-    after = {"Ghi chú": "Sáp nhập theo Nghị quyết 202/2025/QH15 — “xã” & ‘phường’ 😀", "rỗng": {}, "không": None}
+    after = {
+        "Ghi chú": "Sáp nhập theo Nghị quyết 202/2025/QH15 — “xã” & ‘phường’ 😀",
+        "rỗng": {},
+        "không": None,
+    }
     with transaction.atomic():
         event = record_event(
             actor=None,
@@ -155,7 +168,11 @@ def test_hash_survives_round_trip_with_vietnamese_text_nested_dicts_dates_and_de
             reason="Đổi tên — lý do dài\nnhiều dòng",
         )
     row = stored_row(event.pk)
-    assert row["before"]["lồng"] == {"ngày": "2025-07-01", "tiền": "1234567.89", "danh sách": [1, "hai", None, True]}
+    assert row["before"]["lồng"] == {
+        "ngày": "2025-07-01",
+        "tiền": "1234567.89",
+        "danh sách": [1, "hai", None, True],
+    }
     assert compute_hash(row) == event.hash == row["hash"]
     assert verify_chain().ok
 
@@ -164,7 +181,9 @@ def test_hash_survives_round_trip_with_vietnamese_text_nested_dicts_dates_and_de
 def test_hash_survives_round_trip_with_large_floats():
     # PostgreSQL's jsonb prints 1e16 as 10000000000000000, which Python reads back as an int.
     with transaction.atomic():
-        event = record_event(actor=None, verb="x", object_type="t", object_id="1", after={"f": 1e16, "g": -2.5e300})
+        event = record_event(
+            actor=None, verb="x", object_type="t", object_id="1", after={"f": 1e16, "g": -2.5e300}
+        )
     assert compute_hash(stored_row(event.pk)) == event.hash
     assert verify_chain().ok
 
@@ -180,15 +199,24 @@ json_scalars = (
 )
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=8),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
 
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(before=st.dictionaries(st.text(max_size=8).filter(lambda s: "\x00" not in s), json_values, max_size=5), after=json_values)
+@given(
+    before=st.dictionaries(st.text(max_size=8).filter(lambda s: "\x00" not in s), json_values, max_size=5),
+    after=json_values,
+)
 def test_hash_is_stable_for_arbitrary_json_payloads(before, after):
     with transaction.atomic():
         event = record_event(
@@ -198,9 +226,6 @@ def test_hash_is_stable_for_arbitrary_json_payloads(before, after):
 
 
 def test_snapshot_is_json_safe():
-    class Dummy:
-        pass
-
     user = UserFactory.build(username="a", full_name="Đỗ Văn Hùng")
     data = snapshot(user, ["username", "full_name", "date_joined", "is_active"])
     assert data["full_name"] == "Đỗ Văn Hùng"
@@ -344,7 +369,20 @@ def _insert_forged(prev_hash, hash_, event_id):
         f"INSERT INTO {TABLE} (id, occurred_at, actor_id, actor_label, agency_id, verb, object_type, object_id, "  # noqa: S608
         "object_repr, before, after, reason, request_id, ip_address, prev_hash, hash) "
         "VALUES (%s, %s, NULL, %s, NULL, %s, %s, %s, %s, NULL, NULL, %s, %s, %s, %s, %s)",
-        [event_id, now, "kẻ giả mạo", "user.create", "accounts.user", "1", "giả", "", "", "", prev_hash, hash_],
+        [
+            event_id,
+            now,
+            "kẻ giả mạo",
+            "user.create",
+            "accounts.user",
+            "1",
+            "giả",
+            "",
+            "",
+            "",
+            prev_hash,
+            hash_,
+        ],
     )
 
 
@@ -401,3 +439,76 @@ def test_verify_fails_on_a_forged_row_created_through_the_orm():
 def test_command_requires_an_action():
     with pytest.raises(CommandError):
         call_command("audit")
+
+
+# --- the real command line: a broken chain is a non-zero exit ------------------------------------
+
+TAMPER = """
+from django.db import connection, transaction
+from eiso.core.audit import record_event
+with transaction.atomic():
+    ids = [record_event(actor=None, verb="x", object_type="t", object_id=str(i)).pk for i in range(3)]
+if {tamper!r}:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET reason = 'sửa' WHERE id = %s", [ids[1]])
+print(ids[1])
+"""
+
+
+@pytest.mark.parametrize("tamper", [False, True])
+def test_eiso_audit_verify_exit_status(tmp_path, tamper):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "eiso.conf.test",
+        "EISO_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'eiso.sqlite3'}",
+    }
+
+    def eiso(*args):
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "eiso", *args], env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert eiso("migrate", "--no-input", "-v", "0").returncode == 0
+    made = eiso("shell", "-c", TAMPER.format(tamper=tamper))
+    assert made.returncode == 0, made.stderr
+    bad_id = made.stdout.strip().splitlines()[-1]
+    result = eiso("audit", "verify")
+    if tamper:
+        assert result.returncode != 0
+        assert f"#{bad_id}:" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert "3 sự kiện" in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain():
+    """The advisory lock (PostgreSQL) or the IMMEDIATE write lock (SQLite) serialises writers."""
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the in-memory SQLite test database is not shared between threads' transactions")
+    errors = []
+
+    def writer(n):
+        from django.db import connections
+
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    record_event(actor=None, verb="test.concurrent", object_type="t", object_id=f"{n}-{i}")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    report = verify_chain()
+    assert report.ok and report.checked == 40
+    assert AuditEvent.objects.values("prev_hash").distinct().count() == 40  # no fork

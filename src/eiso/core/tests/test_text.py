@@ -6,9 +6,7 @@ from hypothesis import strategies as st
 
 from eiso.core.text import vi_fold
 
-VI_LOWER = (
-    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
-)
+VI_LOWER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
 VI_ALPHABET = VI_LOWER + VI_LOWER.upper() + "0123456789 \t\n-.,"
 
 
