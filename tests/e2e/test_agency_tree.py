@@ -38,6 +38,15 @@ def test_browse_tree_and_history(page):
     shot(page, "tree-as-of-2020")
 
 
+def test_switch_active_agency(page):
+    login(page, "sokhcn")
+    switcher = page.get_by_test_id("agency-switcher")
+    with page.expect_navigation():
+        switcher.select_option(label="Chi cục Tiêu chuẩn Đo lường Chất lượng")
+    assert page.get_by_text("Đang làm việc tại Chi cục Tiêu chuẩn Đo lường Chất lượng").is_visible()
+    shot(page, "agency-switched")
+
+
 def test_rename_creates_version(page):
     login(page, "sokhcn")
     page.goto(f"{page.base_url}/co-quan/?q=phuong tran lam")

@@ -21,6 +21,10 @@ ACCOUNTS = [
     ("thuky.haiphong", "Trịnh Văn Tâm", "Thư ký ISO Sở Tư pháp Hải Phòng", ("STP", "31"), roles.ISO_SECRETARY, True),
 ]
 
+# Second roles, so the agency switcher has something to switch: the S&T oversight officer also works
+# as an officer of the department's standards sub-department.
+EXTRA_ROLES = [("sokhcn", "Chi cục Tiêu chuẩn Đo lường Chất lượng", roles.OFFICER)]
+
 
 def _agency(lookup):
     key, province_code = lookup
@@ -43,4 +47,8 @@ def load(stdout) -> list:
                 email=f"{username}@demo.eiso.vn", agency=agency, role_code=role, include_descendants=descendants,
             )
         rows.append((username, PASSWORD, f"{roles.ROLE_LABELS[role]} — {agency.name}"))
+    for username, lookup, role in EXTRA_ROLES:
+        user, agency = User.objects.get(username=username), Agency.objects.get(name=lookup)
+        if not user.memberships.filter(agency=agency, role__code=role).exists():
+            services.grant_membership(actor=None, user=user, agency=agency, role_code=role)
     return rows

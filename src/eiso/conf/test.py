@@ -12,3 +12,11 @@ from eiso.conf.settings import ALLOWED_HOSTS  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+from eiso.conf.settings import STATIC_ROOT  # noqa: E402
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when the directory is missing
+
+# Background tasks run at once, inside the test (after the transaction commits).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tests roll back between tests: check the calendar version on every call instead of every 2 s.
+EISO_CALENDAR_CACHE_SECONDS = 0
