@@ -81,10 +81,23 @@ def compute_hash(row: dict) -> str:
     return hashlib.sha256(_payload(row)).hexdigest()
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+def _lock_and_read_head() -> str:
+    """Take the chain lock and read the newest hash, in one round trip.
+
+    This runs on every audited write, so it is plain SQL: building the ORM query cost as much as the
+    insert itself (docs/benchmarks.md). On PostgreSQL both statements go in one call; under READ
+    COMMITTED the SELECT's snapshot is taken after the lock is held, so it sees the last committed head.
+    """
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    head = f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1"  # noqa: S608 - no user input
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY}); {head}")
+            cursor.nextset()
+        else:
+            cursor.execute(head)
+        row = cursor.fetchone()
+    return row[0] if row else GENESIS_HASH
 
 
 def record_event(
@@ -122,8 +135,7 @@ def record_event(
         "request_id": ctx.request_id,
         "ip_address": ctx.ip_address or "",
     }
-    _lock_chain()
-    row["prev_hash"] = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+    row["prev_hash"] = _lock_and_read_head()
     row["hash"] = compute_hash(row)
     event = AuditEvent(**row)
     event.save(force_insert=True)

@@ -47,9 +47,10 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # covered by audit_agency_time_idx
         related_name="+",
     )
-    verb = models.CharField(_("hành động"), max_length=64, db_index=True)
+    verb = models.CharField(_("hành động"), max_length=64)
     object_type = models.CharField(_("loại đối tượng"), max_length=100)
     object_id = models.CharField(_("mã đối tượng"), max_length=64)
     object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
@@ -59,7 +60,7 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
     ip_address = models.CharField(_("địa chỉ IP"), max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -67,7 +68,11 @@ class AuditEvent(models.Model):
         verbose_name = _("sự kiện nhật ký")
         verbose_name_plural = _("nhật ký hệ thống")
         ordering = ["-id"]
+        # Constraints and indexes declared here (not unique=/db_index= on the fields) so PostgreSQL
+        # gets no extra varchar_pattern_ops "LIKE" indexes, which nothing uses (docs/benchmarks.md).
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_hash_unique")]
         indexes = [
+            models.Index(fields=["verb"], name="audit_verb_idx"),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["agency", "-occurred_at"], name="audit_agency_time_idx"),
         ]

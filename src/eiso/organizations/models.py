@@ -66,6 +66,7 @@ class Agency(AgencyFields):
     parent = models.ForeignKey(
         "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # COLLATE "C" on PostgreSQL (migration 0002): re-apply it if this field is ever altered.
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     valid_from = models.DateField(_("hiệu lực từ"))

@@ -20,7 +20,7 @@ HISTORICAL_FIELDS = ["name", "short_name", "kind", "parent", "admin_code", "elec
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = serializers.SerializerMethodField()
     is_active = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -41,6 +41,11 @@ class AgencySerializer(serializers.ModelSerializer):
             "is_active",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_kind_label(self, agency) -> str:
+        # AgencyKind(...).label translates one label; get_kind_display() resolves all 15 lazy labels.
+        return str(AgencyKind(agency.kind).label)
 
 
 class AgencySubtreeNodeSerializer(AgencySerializer):
