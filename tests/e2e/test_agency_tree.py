@@ -33,7 +33,9 @@ def test_browse_tree_and_history(page):
     page.goto(f"{page.base_url}/co-quan/?as_of=01/01/2020")
     table = page.get_by_test_id("agency-table")
     assert table.get_by_role("link", name="Huyện Văn Giang", exact=True).is_visible()
-    assert table.get_by_role("link", name="Phường Phố Hiến", exact=True).count() == 0  # created by the 2025 reform
+    assert (
+        table.get_by_role("link", name="Phường Phố Hiến", exact=True).count() == 0
+    )  # created by the 2025 reform
     assert page.get_by_test_id("as-of-note").is_visible()
     shot(page, "tree-as-of-2020")
 

@@ -24,5 +24,9 @@ def lockout_username(request, credentials) -> str:
     """The key django-axes counts failures under: the account's username when the typed name (or
     e-mail) names exactly one account, else the typed name folded to lower case."""
     typed = str((credentials or {}).get("username") or request.POST.get("username", "")).strip()
-    matches = list(User.objects.filter(Q(username__iexact=typed) | Q(email__iexact=typed)).values_list("username", flat=True)[:2])
+    matches = list(
+        User.objects.filter(Q(username__iexact=typed) | Q(email__iexact=typed)).values_list(
+            "username", flat=True
+        )[:2]
+    )
     return matches[0] if len(matches) == 1 else typed.lower()

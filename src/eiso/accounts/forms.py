@@ -34,8 +34,11 @@ class ProfileForm(forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Họ tên, tên đăng nhập, thư điện tử")}))
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Họ tên, tên đăng nhập, thư điện tử")}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +48,9 @@ class UserFilterForm(forms.Form):
 class RoleChoiceMixin(forms.Form):
     agency = forms.ModelChoiceField(label=_("Cơ quan, đơn vị"), queryset=Agency.objects.none())
     role = forms.ModelChoiceField(label=_("Vai trò"), queryset=Role.objects.all(), to_field_name="code")
-    include_descendants = forms.BooleanField(label=_("Gồm cả các đơn vị trực thuộc"), required=False, initial=True)
+    include_descendants = forms.BooleanField(
+        label=_("Gồm cả các đơn vị trực thuộc"), required=False, initial=True
+    )
 
     def __init__(self, *args, agencies=None, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,10 +66,23 @@ class UserCreateForm(RoleChoiceMixin):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
-    password = forms.CharField(label=_("Mật khẩu ban đầu"), required=False, widget=forms.PasswordInput,
-                               help_text=_("Để trống: người dùng đặt mật khẩu qua chức năng quên mật khẩu."))
-    field_order = ["username", "full_name", "email", "phone", "position", "password", "agency", "role",
-                   "include_descendants"]
+    password = forms.CharField(
+        label=_("Mật khẩu ban đầu"),
+        required=False,
+        widget=forms.PasswordInput,
+        help_text=_("Để trống: người dùng đặt mật khẩu qua chức năng quên mật khẩu."),
+    )
+    field_order = [
+        "username",
+        "full_name",
+        "email",
+        "phone",
+        "position",
+        "password",
+        "agency",
+        "role",
+        "include_descendants",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

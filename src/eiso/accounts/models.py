@@ -61,11 +61,18 @@ class Role(models.Model):
 class Membership(models.Model):
     """Thành viên: a user holds a role in an agency or unit (and, optionally, all its sub-units) for a period."""
 
-    user = models.ForeignKey(User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(
-        "organizations.Agency", verbose_name=_("cơ quan, đơn vị"), on_delete=models.PROTECT, related_name="memberships"
+    user = models.ForeignKey(
+        User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.ForeignKey(Role, verbose_name=_("vai trò"), on_delete=models.PROTECT, related_name="memberships")
+    agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan, đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("vai trò"), on_delete=models.PROTECT, related_name="memberships"
+    )
     include_descendants = models.BooleanField(_("gồm cả đơn vị trực thuộc"), default=True)
     valid_from = models.DateField(_("hiệu lực từ"), default=datetime.date.today)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)

@@ -52,7 +52,9 @@ def _oversight_roots(user, overseers: set[int]) -> list[str]:
     cached = getattr(user, "_eiso_oversight_roots", None)
     if cached is None:
         cached = list(
-            OversightScope.objects.active_on().filter(overseer_id__in=overseers).values_list("root__path", flat=True)
+            OversightScope.objects.active_on()
+            .filter(overseer_id__in=overseers)
+            .values_list("root__path", flat=True)
         )
         user._eiso_oversight_roots = cached
     return cached
@@ -69,7 +71,9 @@ def _oversees(user, agency) -> bool:
     for m in officer:
         if m.agency_id == agency.pk or (m.include_descendants and agency.path.startswith(m.agency.path)):
             return True
-    return any(agency.path.startswith(path) for path in _oversight_roots(user, {m.agency_id for m in officer}))
+    return any(
+        agency.path.startswith(path) for path in _oversight_roots(user, {m.agency_id for m in officer})
+    )
 
 
 def can_create_agency(user, parent, kind) -> bool:
@@ -125,7 +129,9 @@ def can_manage_user(user, target) -> bool:
         return False
     today = datetime.date.today()
     current = list(
-        target.memberships.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).select_related("agency", "role")
+        target.memberships.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).select_related(
+            "agency", "role"
+        )
     )
     # Someone holding (or about to hold) a role only an administrator may grant is managed only by an
     # administrator: else a member manager could reset an administrator's password and take the account.

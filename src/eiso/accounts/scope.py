@@ -84,9 +84,10 @@ def _compute(user, day: datetime.date) -> Scope:
     from eiso.organizations.models import OversightScope
 
     memberships = list(
-        Membership.objects.active_on(day).filter(user=user).select_related("role", "agency").only(
-            "include_descendants", "role__code", "role__read_only", "agency__path", "agency_id"
-        )
+        Membership.objects.active_on(day)
+        .filter(user=user)
+        .select_related("role", "agency")
+        .only("include_descendants", "role__code", "role__read_only", "agency__path", "agency_id")
     )
     if any(m.role.code == roles.ADMIN for m in memberships):
         return EVERYTHING
@@ -100,15 +101,19 @@ def _compute(user, day: datetime.date) -> Scope:
         writable = not m.role.read_only
         (paths if m.include_descendants else ids).add(m.agency.path if m.include_descendants else m.agency_id)
         if writable:
-            (w_paths if m.include_descendants else w_ids).add(m.agency.path if m.include_descendants else m.agency_id)
+            (w_paths if m.include_descendants else w_ids).add(
+                m.agency.path if m.include_descendants else m.agency_id
+            )
         if m.role.code in roles.OVERSIGHT_ROLES:
             oversight_agencies.add(m.agency_id)
             if writable:
                 writable_oversight.add(m.agency_id)
     if oversight_agencies:
-        for overseer_id, root_path in OversightScope.objects.active_on(day).filter(
-            overseer_id__in=oversight_agencies
-        ).values_list("overseer_id", "root__path"):
+        for overseer_id, root_path in (
+            OversightScope.objects.active_on(day)
+            .filter(overseer_id__in=oversight_agencies)
+            .values_list("overseer_id", "root__path")
+        ):
             paths.add(root_path)
             if overseer_id in writable_oversight:
                 w_paths.add(root_path)

@@ -49,7 +49,9 @@ def create_user(
             _require(perms.can_grant_role(actor, agency, role_code or ""))
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(_("Tên đăng nhập “%(name)s” đã tồn tại.") % {"name": username}, code="duplicate", field="username")
+        raise DomainError(
+            _("Tên đăng nhập “%(name)s” đã tồn tại.") % {"name": username}, code="duplicate", field="username"
+        )
     # A name that is someone else's e-mail (or the reverse) would make both ambiguous at log-in.
     if User.objects.filter(email__iexact=username).exists() or (
         email and User.objects.filter(username__iexact=email).exists()
@@ -60,8 +62,11 @@ def create_user(
             field="username",
         )
     if email and User.objects.filter(email__iexact=email).exists():
-        raise DomainError(_("Thư điện tử “%(email)s” đã được dùng cho tài khoản khác.") % {"email": email},
-                          code="duplicate", field="email")
+        raise DomainError(
+            _("Thư điện tử “%(email)s” đã được dùng cho tài khoản khác.") % {"email": email},
+            code="duplicate",
+            field="email",
+        )
     user = User(username=username, full_name=full_name.strip(), email=email, phone=phone, position=position)
     if password:
         password_validation.validate_password(password, user)
@@ -72,7 +77,13 @@ def create_user(
     user.save()
     record_event(actor=actor, verb="user.create", obj=user, agency=agency, after=_user_snapshot(user))
     if agency is not None and role_code:
-        grant_membership(actor=actor, user=user, agency=agency, role_code=role_code, include_descendants=include_descendants)
+        grant_membership(
+            actor=actor,
+            user=user,
+            agency=agency,
+            role_code=role_code,
+            include_descendants=include_descendants,
+        )
     return user
 
 
@@ -90,8 +101,11 @@ def update_user(*, actor, user: User, **changes) -> User:
     before = _user_snapshot(user)
     email = changes.get("email")
     if email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-        raise DomainError(_("Thư điện tử “%(email)s” đã được dùng cho tài khoản khác.") % {"email": email},
-                          code="duplicate", field="email")
+        raise DomainError(
+            _("Thư điện tử “%(email)s” đã được dùng cho tài khoản khác.") % {"email": email},
+            code="duplicate",
+            field="email",
+        )
     for name, value in changes.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
@@ -116,7 +130,9 @@ def _role(code: str) -> Role:
     try:
         return Role.objects.get(code=code)
     except Role.DoesNotExist:
-        raise DomainError(_("Vai trò “%(code)s” không tồn tại.") % {"code": code}, code="unknown_role", field="role") from None
+        raise DomainError(
+            _("Vai trò “%(code)s” không tồn tại.") % {"code": code}, code="unknown_role", field="role"
+        ) from None
 
 
 @transaction.atomic
@@ -136,25 +152,36 @@ def grant_membership(
     role = _role(role_code)
     valid_from = valid_from or datetime.date.today()
     if valid_to is not None and valid_to < valid_from:
-        raise DomainError(_("Ngày hết hiệu lực phải từ ngày bắt đầu hiệu lực trở đi."), code="range", field="valid_to")
+        raise DomainError(
+            _("Ngày hết hiệu lực phải từ ngày bắt đầu hiệu lực trở đi."), code="range", field="valid_to"
+        )
     if agency.valid_to is not None and valid_from > agency.valid_to:
         raise DomainError(
-            _("“%(agency)s” đã hết hiệu lực; không thể giao vai trò.") % {"agency": agency.name}, code="agency_ended"
+            _("“%(agency)s” đã hết hiệu lực; không thể giao vai trò.") % {"agency": agency.name},
+            code="agency_ended",
         )
     overlapping = Membership.objects.filter(user=user, agency=agency, role=role)
     for other in overlapping:
-        if (other.valid_to is None or other.valid_to >= valid_from) and (valid_to is None or valid_to >= other.valid_from):
+        if (other.valid_to is None or other.valid_to >= valid_from) and (
+            valid_to is None or valid_to >= other.valid_from
+        ):
             raise DomainError(
                 _("%(user)s đã có vai trò “%(role)s” tại “%(agency)s” trong thời gian này.")
                 % {"user": user, "role": role, "agency": agency.name},
                 code="duplicate_membership",
             )
     membership = Membership.objects.create(
-        user=user, agency=agency, role=role, include_descendants=include_descendants, valid_from=valid_from,
+        user=user,
+        agency=agency,
+        role=role,
+        include_descendants=include_descendants,
+        valid_from=valid_from,
         valid_to=valid_to,
     )
     forget_scope(user)
-    record_event(actor=actor, verb="membership.grant", obj=membership, agency=agency, after=snapshot(membership))
+    record_event(
+        actor=actor, verb="membership.grant", obj=membership, agency=agency, after=snapshot(membership)
+    )
     return membership
 
 
@@ -173,8 +200,16 @@ def end_membership(*, actor, membership: Membership, last_day: datetime.date | N
         before = snapshot(membership)
         membership.delete()
         forget_scope(membership.user)
-        record_event(actor=actor, verb="membership.end", agency=membership.agency, object_type="accounts.membership",
-                     object_id=before["id"], object_repr=str(membership), before=before, reason="withdrawn before start")
+        record_event(
+            actor=actor,
+            verb="membership.end",
+            agency=membership.agency,
+            object_type="accounts.membership",
+            object_id=before["id"],
+            object_repr=str(membership),
+            before=before,
+            reason="withdrawn before start",
+        )
         return membership
     if membership.valid_to is not None and membership.valid_to <= last_day:
         raise DomainError(_("Vai trò này đã hết hiệu lực."), code="ended")
@@ -182,8 +217,14 @@ def end_membership(*, actor, membership: Membership, last_day: datetime.date | N
     membership.valid_to = last_day
     membership.save(update_fields=["valid_to"])
     forget_scope(membership.user)
-    record_event(actor=actor, verb="membership.end", obj=membership, agency=membership.agency, before=before,
-                 after=snapshot(membership))
+    record_event(
+        actor=actor,
+        verb="membership.end",
+        obj=membership,
+        agency=membership.agency,
+        before=before,
+        after=snapshot(membership),
+    )
     return membership
 
 

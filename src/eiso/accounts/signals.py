@@ -24,5 +24,10 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     with transaction.atomic():
-        record_event(actor=None, verb="auth.login_failed", object_type="accounts.user", object_id="",
-                     object_repr=username)
+        record_event(
+            actor=None,
+            verb="auth.login_failed",
+            object_type="accounts.user",
+            object_id="",
+            object_repr=username,
+        )

@@ -10,7 +10,11 @@ urlpatterns = [
     path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
     path("quen-mat-khau/", views.PasswordResetView.as_view(), name="password_reset"),
     path("quen-mat-khau/da-gui/", views.password_reset_done, name="password_reset_done"),
-    path("dat-lai-mat-khau/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(
+        "dat-lai-mat-khau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("ho-so/", views.profile, name="profile"),
     path("chuyen-co-quan/", views.switch_agency, name="switch_agency"),
     path("nguoi-dung/", views.user_list, name="users"),

@@ -32,13 +32,17 @@ class LoginView(auth_views.LoginView):
 
 def locked_out(request, original_response=None, credentials=None, *args, **kwargs):
     """django-axes calls this after 5 failed attempts in 15 minutes for one account from one address."""
-    message = _("Tài khoản tạm thời bị khoá do đăng nhập sai 5 lần trong 15 phút. "
-                "Vui lòng thử lại sau 15 phút hoặc liên hệ quản trị hệ thống.")
+    message = _(
+        "Tài khoản tạm thời bị khoá do đăng nhập sai 5 lần trong 15 phút. "
+        "Vui lòng thử lại sau 15 phút hoặc liên hệ quản trị hệ thống."
+    )
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
         return JsonResponse({"detail": message, "code": "locked_out"}, status=429)
-    return render(request, "accounts/login.html", {"form": LoginForm(request), "lockout_message": message}, status=429)
+    return render(
+        request, "accounts/login.html", {"form": LoginForm(request), "lockout_message": message}, status=429
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -53,8 +57,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return form
 
     def form_valid(self, form):
-        services.set_password(actor=self.request.user, user=self.request.user,
-                              password=form.cleaned_data["new_password1"], reason="password_change")
+        services.set_password(
+            actor=self.request.user,
+            user=self.request.user,
+            password=form.cleaned_data["new_password1"],
+            reason="password_change",
+        )
         from django.contrib.auth import update_session_auth_hash
 
         update_session_auth_hash(self.request, self.request.user)
@@ -67,8 +75,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_context = {"title": _("Quên mật khẩu"), "anonymous": True,
-                     "intro": _("Nhập thư điện tử của tài khoản; hệ thống sẽ gửi đường dẫn đặt lại mật khẩu.")}
+    extra_context = {
+        "title": _("Quên mật khẩu"),
+        "anonymous": True,
+        "intro": _("Nhập thư điện tử của tài khoản; hệ thống sẽ gửi đường dẫn đặt lại mật khẩu."),
+    }
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -89,8 +100,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return form
 
     def form_valid(self, form):
-        services.set_password(actor=self.user, user=self.user, password=form.cleaned_data["new_password1"],
-                              reason="password_reset")
+        services.set_password(
+            actor=self.user,
+            user=self.user,
+            password=form.cleaned_data["new_password1"],
+            reason="password_reset",
+        )
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, _("Đã đặt lại mật khẩu. Hãy đăng nhập bằng mật khẩu mới."))
         return redirect(self.success_url)
@@ -105,7 +120,9 @@ def password_reset_done(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     user = request.user
-    form = ProfileForm(request.POST or None, initial={n: getattr(user, n) for n in services.SELF_SERVICE_FIELDS})
+    form = ProfileForm(
+        request.POST or None, initial={n: getattr(user, n) for n in services.SELF_SERVICE_FIELDS}
+    )
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if v != getattr(user, k)}
         if not changes:
@@ -115,8 +132,11 @@ def profile(request):
             messages.success(request, _("Đã cập nhật hồ sơ."))
             return redirect("accounts:profile")
     memberships = user.memberships.select_related("agency", "role").order_by("-valid_from")
-    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships,
-                                                     "today": datetime.date.today()})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "memberships": memberships, "today": datetime.date.today()},
+    )
 
 
 @login_required
@@ -137,15 +157,22 @@ def switch_agency(request):
 def user_list(request):
     """The directory of people in the user's scope; only member managers see the "add" button."""
     form = UserFilterForm(request.GET or None)
-    users = User.objects.visible_to(request.user).search(request.GET.get("q", "")).order_by("full_name", "username")
+    users = (
+        User.objects.visible_to(request.user)
+        .search(request.GET.get("q", ""))
+        .order_by("full_name", "username")
+    )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     _attach_active_memberships(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     can_create = perms.is_admin(request.user) or perms.manages_any_members(request.user)
-    return render(request, "accounts/user_list.html",
-                  {"form": form, "page": page, "query": query.urlencode(), "can_create": can_create})
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "can_create": can_create},
+    )
 
 
 def _attach_active_memberships(users) -> None:
@@ -161,8 +188,11 @@ def _grantable(request):
     """Agencies where the actor may grant roles, and the roles they may grant."""
     if perms.is_admin(request.user):
         return Agency.objects.active_on(), Role.objects.all()
-    managed = [m.agency for m in request.user.memberships.active_on().select_related("agency", "role")
-               if m.role.code in roles.MEMBER_MANAGER_ROLES]
+    managed = [
+        m.agency
+        for m in request.user.memberships.active_on().select_related("agency", "role")
+        if m.role.code in roles.MEMBER_MANAGER_ROLES
+    ]
     agencies = Agency.objects.none()
     for agency in managed:
         agencies |= Agency.objects.subtree(agency)
@@ -179,15 +209,29 @@ def user_detail(request, pk):
     can_manage = perms.can_manage_user(request.user, target)
     agencies, grantable_roles = _grantable(request)
     form = MembershipForm(agencies=agencies, roles=grantable_roles) if can_manage else None
-    memberships = (Membership.objects.visible_to(request.user).filter(user=target)
-                   .select_related("agency", "role").order_by("-valid_from"))
-    events = decorate(AuditEvent.objects.visible_to(request.user).filter(
-        object_type__in=["accounts.user", "accounts.membership"]).filter(
-        object_id__in=[str(target.pk), *[str(m.pk) for m in memberships]])[:50])
-    return render(request, "accounts/user_detail.html", {
-        "target": target, "memberships": memberships, "form": form, "can_manage": can_manage, "events": events,
-        "today": datetime.date.today(),
-    })
+    memberships = (
+        Membership.objects.visible_to(request.user)
+        .filter(user=target)
+        .select_related("agency", "role")
+        .order_by("-valid_from")
+    )
+    events = decorate(
+        AuditEvent.objects.visible_to(request.user)
+        .filter(object_type__in=["accounts.user", "accounts.membership"])
+        .filter(object_id__in=[str(target.pk), *[str(m.pk) for m in memberships]])[:50]
+    )
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "memberships": memberships,
+            "form": form,
+            "can_manage": can_manage,
+            "events": events,
+            "today": datetime.date.today(),
+        },
+    )
 
 
 @login_required
@@ -221,7 +265,9 @@ def membership_grant(request, pk):
     if form.is_valid():
         data = dict(form.cleaned_data)
         role = data.pop("role")
-        if run_service(form, services.grant_membership, actor=request.user, user=target, role_code=role.code, **data):
+        if run_service(
+            form, services.grant_membership, actor=request.user, user=target, role_code=role.code, **data
+        ):
             messages.success(request, _("Đã giao vai trò."))
             return redirect("accounts:user_detail", pk=target.pk)
     for error in form.errors.values():

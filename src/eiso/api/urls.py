@@ -29,5 +29,6 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
         name="api-redoc",
     ),
+    path("calendar/", include("eiso.calendars.api.urls")),
     path("", include(router.urls)),
 ]

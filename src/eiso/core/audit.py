@@ -128,7 +128,9 @@ def record_event(
         "verb": verb,
         "object_type": object_type or (obj._meta.label_lower if obj is not None else ""),
         "object_id": str(object_id) if object_id is not None else (str(obj.pk) if obj is not None else ""),
-        "object_repr": (object_repr if object_repr is not None else (str(obj) if obj is not None else ""))[:255],
+        "object_repr": (object_repr if object_repr is not None else (str(obj) if obj is not None else ""))[
+            :255
+        ],
         "before": _json_safe(before),
         "after": _json_safe(after),
         "reason": reason or "",

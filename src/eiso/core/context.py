@@ -16,7 +16,8 @@ class RequestContext:
 
 
 _current: ContextVar[RequestContext] = ContextVar(
-    "eiso_request_context", default=RequestContext()  # noqa: B039 - a frozen dataclass is immutable
+    "eiso_request_context",
+    default=RequestContext(),  # noqa: B039 - a frozen dataclass is immutable
 )
 
 

@@ -39,7 +39,9 @@ def validate_electronic_id(value: str) -> None:
 def validate_admin_code(value: str, pattern: re.Pattern, digits: int) -> None:
     if not pattern.fullmatch(value or ""):
         raise ValidationError(
-            _("Mã đơn vị hành chính “%(value)s” phải gồm đúng %(digits)s chữ số (Quyết định 19/2025/QĐ-TTg)."),
+            _(
+                "Mã đơn vị hành chính “%(value)s” phải gồm đúng %(digits)s chữ số (Quyết định 19/2025/QĐ-TTg)."
+            ),
             code="admin_code",
             params={"value": value, "digits": digits},
         )

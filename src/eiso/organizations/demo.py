@@ -41,47 +41,80 @@ def load(stdout) -> list:
     if hung_yen is None:
         # Created before the other provinces so that it keeps its pre-2025 history.
         hung_yen = services.create_agency(
-            actor=None, name="Tỉnh Hưng Yên", short_name="Hưng Yên", kind=AgencyKind.PROVINCE, admin_code="33",
+            actor=None,
+            name="Tỉnh Hưng Yên",
+            short_name="Hưng Yên",
+            kind=AgencyKind.PROVINCE,
+            admin_code="33",
             valid_from=LONG_AGO,
         )
     seed.seed_provinces()
     if hung_yen.valid_from < REFORM:
         _history(hung_yen)
     hung_yen = services.change_agency(
-        actor=None, agency=hung_yen, effective_from=REFORM + datetime.timedelta(days=1),
-        electronic_id="000.00.00.H33", address="Số 6 đường Chùa Chuông, phường Phố Hiến, tỉnh Hưng Yên",
-        reason="Cập nhật mã định danh điện tử sau sắp xếp", legal_basis="Quyết định 20/2020/QĐ-TTg",
+        actor=None,
+        agency=hung_yen,
+        effective_from=REFORM + datetime.timedelta(days=1),
+        electronic_id="000.00.00.H33",
+        address="Số 6 đường Chùa Chuông, phường Phố Hiến, tỉnh Hưng Yên",
+        reason="Cập nhật mã định danh điện tử sau sắp xếp",
+        legal_basis="Quyết định 20/2020/QĐ-TTg",
     ).agency
     departments = seed.seed_mandatory_departments(hung_yen, valid_from=REFORM)
     for number, department in enumerate(departments, start=1):
         services.change_agency(
-            actor=None, agency=department, effective_from=REFORM + datetime.timedelta(days=1),
-            electronic_id=f"000.00.{number:02d}.H33", reason="Cấp mã định danh điện tử",
+            actor=None,
+            agency=department,
+            effective_from=REFORM + datetime.timedelta(days=1),
+            electronic_id=f"000.00.{number:02d}.H33",
+            reason="Cấp mã định danh điện tử",
         )
     science = next(d for d in departments if d.short_name == "SKHCN")
     for unit in ("Văn phòng Sở", "Chi cục Tiêu chuẩn Đo lường Chất lượng", "Phòng Quản lý chuyên ngành"):
-        services.create_agency(actor=None, parent=science, name=unit, kind=AgencyKind.INTERNAL_UNIT, valid_from=REFORM)
+        services.create_agency(
+            actor=None, parent=science, name=unit, kind=AgencyKind.INTERNAL_UNIT, valid_from=REFORM
+        )
     justice = next(d for d in departments if d.short_name == "STP")
     for unit in ("Văn phòng Sở", "Phòng Hành chính tư pháp", "Phòng Bổ trợ tư pháp"):
-        services.create_agency(actor=None, parent=justice, name=unit, kind=AgencyKind.INTERNAL_UNIT, valid_from=REFORM)
+        services.create_agency(
+            actor=None, parent=justice, name=unit, kind=AgencyKind.INTERNAL_UNIT, valid_from=REFORM
+        )
     services.create_agency(
-        actor=None, parent=hung_yen, name="Trung tâm Phục vụ hành chính công tỉnh Hưng Yên", short_name="TTPVHCC tỉnh",
-        kind=AgencyKind.PROVINCIAL_SERVICE_CENTRE, valid_from=REFORM, electronic_id="000.00.20.H33",
-        address="Khu đô thị Đại An, phường Mỹ Hào, tỉnh Hưng Yên", phone="0221 3 555 555",
+        actor=None,
+        parent=hung_yen,
+        name="Trung tâm Phục vụ hành chính công tỉnh Hưng Yên",
+        short_name="TTPVHCC tỉnh",
+        kind=AgencyKind.PROVINCIAL_SERVICE_CENTRE,
+        valid_from=REFORM,
+        electronic_id="000.00.20.H33",
+        address="Khu đô thị Đại An, phường Mỹ Hào, tỉnh Hưng Yên",
+        phone="0221 3 555 555",
     )
     for name, kind, code, suffix in COMMUNES:
         commune = services.create_agency(
-            actor=None, parent=hung_yen, name=name, kind=kind, valid_from=REFORM, admin_code=code,
-            electronic_id=f"000.{suffix}.30.H33", legal_basis="Nghị quyết 1666/NQ-UBTVQH15",
+            actor=None,
+            parent=hung_yen,
+            name=name,
+            kind=kind,
+            valid_from=REFORM,
+            admin_code=code,
+            electronic_id=f"000.{suffix}.30.H33",
+            legal_basis="Nghị quyết 1666/NQ-UBTVQH15",
         )
         seed.seed_commune_offices(commune, valid_from=REFORM)
         services.create_agency(
-            actor=None, parent=commune, name=f"Trung tâm Phục vụ hành chính công {name.split(' ', 1)[0].lower()} "
-            f"{name.split(' ', 1)[1]}", kind=AgencyKind.COMMUNE_SERVICE_CENTRE, valid_from=REFORM,
+            actor=None,
+            parent=commune,
+            name=f"Trung tâm Phục vụ hành chính công {name.split(' ', 1)[0].lower()} {name.split(' ', 1)[1]}",
+            kind=AgencyKind.COMMUNE_SERVICE_CENTRE,
+            valid_from=REFORM,
         )
     if not OversightScope.objects.filter(overseer=science, root=hung_yen).exists():
         services.grant_oversight(
-            actor=None, overseer=science, root=hung_yen, valid_from=REFORM,
+            actor=None,
+            overseer=science,
+            root=hung_yen,
+            valid_from=REFORM,
             note="Sở KH&CN theo dõi, kiểm tra việc áp dụng TCVN ISO 9001:2015 trên địa bàn tỉnh",
         )
     _ministry()
@@ -93,37 +126,69 @@ def load(stdout) -> list:
 def _history(hung_yen: Agency) -> None:
     """Before 01/07/2025: Thái Bình and a district of Hưng Yên, merged by the 2025 reform."""
     thai_binh = services.create_agency(
-        actor=None, name="Tỉnh Thái Bình", short_name="Thái Bình", kind=AgencyKind.PROVINCE, admin_code="34",
+        actor=None,
+        name="Tỉnh Thái Bình",
+        short_name="Thái Bình",
+        kind=AgencyKind.PROVINCE,
+        admin_code="34",
         valid_from=LONG_AGO,
     )
     van_giang = services.create_agency(
-        actor=None, parent=hung_yen, name="Huyện Văn Giang", kind=AgencyKind.DISTRICT, valid_from=LONG_AGO,
+        actor=None,
+        parent=hung_yen,
+        name="Huyện Văn Giang",
+        kind=AgencyKind.DISTRICT,
+        valid_from=LONG_AGO,
         valid_to=REFORM - datetime.timedelta(days=1),
     )
     services.create_agency(
-        actor=None, parent=van_giang, name="Văn phòng HĐND và UBND huyện Văn Giang", kind=AgencyKind.OTHER,
-        valid_from=LONG_AGO, valid_to=REFORM - datetime.timedelta(days=1),
+        actor=None,
+        parent=van_giang,
+        name="Văn phòng HĐND và UBND huyện Văn Giang",
+        kind=AgencyKind.OTHER,
+        valid_from=LONG_AGO,
+        valid_to=REFORM - datetime.timedelta(days=1),
     )
     services.merge_agencies(
-        actor=None, predecessors=[thai_binh], successor=hung_yen, effective_date=REFORM,
-        legal_basis="Nghị quyết 202/2025/QH15", reason="Sắp xếp đơn vị hành chính cấp tỉnh năm 2025",
+        actor=None,
+        predecessors=[thai_binh],
+        successor=hung_yen,
+        effective_date=REFORM,
+        legal_basis="Nghị quyết 202/2025/QH15",
+        reason="Sắp xếp đơn vị hành chính cấp tỉnh năm 2025",
     )
 
 
 def _ministry() -> None:
     ministry = services.create_agency(
-        actor=None, name="Bộ Khoa học và Công nghệ", short_name="Bộ KH&CN", kind=AgencyKind.MINISTRY,
-        valid_from=LONG_AGO, electronic_id="000.00.00.G16",
+        actor=None,
+        name="Bộ Khoa học và Công nghệ",
+        short_name="Bộ KH&CN",
+        kind=AgencyKind.MINISTRY,
+        valid_from=LONG_AGO,
+        electronic_id="000.00.00.G16",
     )
     office = services.create_agency(
-        actor=None, parent=ministry, name="Văn phòng Bộ", kind=AgencyKind.MINISTRY_DEPARTMENT, valid_from=LONG_AGO,
-    )
-    services.create_agency(
-        actor=None, parent=ministry, name="Cục Đổi mới sáng tạo", kind=AgencyKind.MINISTRY_DEPARTMENT,
+        actor=None,
+        parent=ministry,
+        name="Văn phòng Bộ",
+        kind=AgencyKind.MINISTRY_DEPARTMENT,
         valid_from=LONG_AGO,
     )
-    services.grant_oversight(actor=None, overseer=office, root=ministry, valid_from=LONG_AGO,
-                             note="Văn phòng Bộ theo dõi HTQLCL các đơn vị thuộc Bộ")
+    services.create_agency(
+        actor=None,
+        parent=ministry,
+        name="Cục Đổi mới sáng tạo",
+        kind=AgencyKind.MINISTRY_DEPARTMENT,
+        valid_from=LONG_AGO,
+    )
+    services.grant_oversight(
+        actor=None,
+        overseer=office,
+        root=ministry,
+        valid_from=LONG_AGO,
+        note="Văn phòng Bộ theo dõi HTQLCL các đơn vị thuộc Bộ",
+    )
 
 
 def _other_province() -> None:

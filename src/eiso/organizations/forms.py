@@ -20,11 +20,17 @@ def _style(form: forms.Form) -> None:
 
 
 class AgencyFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Tên, mã... (không cần dấu)")}))
-    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Tất cả loại"))] + AgencyKind.choices)
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Tên, mã... (không cần dấu)")}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại"), required=False, choices=[("", _("Tất cả loại"))] + AgencyKind.choices
+    )
     status = forms.ChoiceField(
-        label=_("Trạng thái"), required=False,
+        label=_("Trạng thái"),
+        required=False,
         choices=[("active", _("Đang hoạt động")), ("ended", _("Đã kết thúc")), ("all", _("Tất cả"))],
     )
     as_of = forms.DateField(label=_("Tại ngày"), required=False, widget=DATE_WIDGET)
@@ -38,10 +44,18 @@ class AgencyCreateForm(forms.Form):
     name = forms.CharField(label=_("Tên cơ quan, đơn vị"), max_length=255)
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Loại"), choices=AgencyKind.choices)
-    admin_code = forms.CharField(label=_("Mã đơn vị hành chính"), max_length=5, required=False,
-                                 help_text=_("2 chữ số với tỉnh, 5 chữ số với xã, phường, đặc khu"))
-    electronic_id = forms.CharField(label=_("Mã định danh điện tử"), max_length=35, required=False,
-                                    help_text=_("Theo Quyết định 20/2020/QĐ-TTg, ví dụ 000.00.15.H33"))
+    admin_code = forms.CharField(
+        label=_("Mã đơn vị hành chính"),
+        max_length=5,
+        required=False,
+        help_text=_("2 chữ số với tỉnh, 5 chữ số với xã, phường, đặc khu"),
+    )
+    electronic_id = forms.CharField(
+        label=_("Mã định danh điện tử"),
+        max_length=35,
+        required=False,
+        help_text=_("Theo Quyết định 20/2020/QĐ-TTg, ví dụ 000.00.15.H33"),
+    )
     valid_from = forms.DateField(label=_("Hiệu lực từ"), widget=DATE_WIDGET, initial=datetime.date.today)
     address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=50, required=False)
@@ -60,7 +74,9 @@ class AgencyChangeForm(forms.Form):
     name = forms.CharField(label=_("Tên cơ quan, đơn vị"), max_length=255)
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Loại"), choices=AgencyKind.choices)
-    parent = forms.ModelChoiceField(label=_("Cơ quan cấp trên"), queryset=Agency.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        label=_("Cơ quan cấp trên"), queryset=Agency.objects.none(), required=False
+    )
     admin_code = forms.CharField(label=_("Mã đơn vị hành chính"), max_length=5, required=False)
     electronic_id = forms.CharField(label=_("Mã định danh điện tử"), max_length=35, required=False)
     reason = forms.CharField(label=_("Lý do thay đổi"), max_length=255)

@@ -64,7 +64,12 @@ class Agency(AgencyFields):
     """Cơ quan, đơn vị: the stable identity, with a copy of its current version for fast reads."""
 
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # COLLATE "C" on PostgreSQL (migration 0002): re-apply it if this field is ever altered.
     path = models.CharField(max_length=255, unique=True, editable=False)
@@ -91,7 +96,9 @@ class Agency(AgencyFields):
         return self.valid_from <= today and (self.valid_to is None or self.valid_to >= today)
 
     def refresh_search_text(self) -> None:
-        self.search_text = vi_fold(" ".join(filter(None, [self.name, self.short_name, self.admin_code, self.electronic_id])))[:400]
+        self.search_text = vi_fold(
+            " ".join(filter(None, [self.name, self.short_name, self.admin_code, self.electronic_id]))
+        )[:400]
 
 
 class AgencyVersion(AgencyFields):
@@ -99,10 +106,17 @@ class AgencyVersion(AgencyFields):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="versions")
     parent = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency,
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True, help_text=_("ngày cuối cùng còn hiệu lực"))
+    valid_to = models.DateField(
+        _("hiệu lực đến"), null=True, blank=True, help_text=_("ngày cuối cùng còn hiệu lực")
+    )
     change_reason = models.CharField(_("lý do thay đổi"), max_length=255, blank=True)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -150,7 +164,9 @@ class AgencySuccession(models.Model):
         verbose_name_plural = _("kế thừa cơ quan")
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="agency_succession_unique"),
-            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="agency_succession_not_self"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="agency_succession_not_self"
+            ),
         ]
 
     def __str__(self):
@@ -163,7 +179,9 @@ class OversightScope(models.Model):
     overseer = models.ForeignKey(
         Agency, verbose_name=_("cơ quan theo dõi"), on_delete=models.PROTECT, related_name="oversight_scopes"
     )
-    root = models.ForeignKey(Agency, verbose_name=_("phạm vi (cây con)"), on_delete=models.PROTECT, related_name="+")
+    root = models.ForeignKey(
+        Agency, verbose_name=_("phạm vi (cây con)"), on_delete=models.PROTECT, related_name="+"
+    )
     valid_from = models.DateField(_("hiệu lực từ"))
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)

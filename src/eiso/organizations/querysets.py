@@ -48,8 +48,14 @@ class AgencyQuerySet(models.QuerySet):
 
         def counted(qs, field):
             return Coalesce(
-                Subquery(qs.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n"),
-                         output_field=IntegerField()),
+                Subquery(
+                    qs.filter(**{field: OuterRef("pk")})
+                    .order_by()
+                    .values(field)
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
                 0,
             )
 

@@ -22,11 +22,17 @@ def reference() -> dict:
 
 def _get_or_create(*, parent, name, kind, valid_from, **fields) -> tuple[Agency, bool]:
     code = fields.get("admin_code")
-    existing = Agency.objects.filter(kind=kind, admin_code=code) if code else Agency.objects.filter(parent=parent, name=name)
+    existing = (
+        Agency.objects.filter(kind=kind, admin_code=code)
+        if code
+        else Agency.objects.filter(parent=parent, name=name)
+    )
     found = existing.first()
     if found:
         return found, False
-    return services.create_agency(actor=None, parent=parent, name=name, kind=kind, valid_from=valid_from, **fields), True
+    return services.create_agency(
+        actor=None, parent=parent, name=name, kind=kind, valid_from=valid_from, **fields
+    ), True
 
 
 def seed_provinces(valid_from: datetime.date | None = None) -> int:
@@ -71,7 +77,11 @@ def seed_commune_offices(commune: Agency, valid_from: datetime.date | None = Non
     for item in reference()["commune_offices"]:
         name = item.get("ward_name", item["name"]) if commune.kind == AgencyKind.WARD else item["name"]
         agency, _ = _get_or_create(
-            parent=commune, name=name, kind=AgencyKind.COMMUNE_OFFICE, valid_from=start, short_name=item["short_name"]
+            parent=commune,
+            name=name,
+            kind=AgencyKind.COMMUNE_OFFICE,
+            valid_from=start,
+            short_name=item["short_name"],
         )
         result.append(agency)
     return result

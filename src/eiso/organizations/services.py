@@ -56,7 +56,9 @@ def _overlaps(a_from, a_to, b_from, b_to) -> bool:
     return (a_to is None or a_to >= b_from) and (b_to is None or b_to >= a_from)
 
 
-def validate_fields(*, name: str, kind: str, admin_code: str, electronic_id: str, valid_from, valid_to) -> None:
+def validate_fields(
+    *, name: str, kind: str, admin_code: str, electronic_id: str, valid_from, valid_to
+) -> None:
     """Field rules that need no database. Raises ValidationError keyed by field."""
     errors: dict[str, list] = {}
     if not (name or "").strip():
@@ -69,7 +71,9 @@ def validate_fields(*, name: str, kind: str, admin_code: str, electronic_id: str
         elif kind in COMMUNE_KINDS:
             codes.validate_admin_code(admin_code, codes.COMMUNE_CODE, 5)
         elif admin_code:
-            raise ValidationError(_("Chỉ tỉnh và xã, phường, đặc khu có mã đơn vị hành chính."), code="admin_code")
+            raise ValidationError(
+                _("Chỉ tỉnh và xã, phường, đặc khu có mã đơn vị hành chính."), code="admin_code"
+            )
     except ValidationError as exc:
         errors.setdefault("admin_code", []).extend(exc.messages)
     try:
@@ -83,7 +87,9 @@ def validate_fields(*, name: str, kind: str, admin_code: str, electronic_id: str
         )
     if kind == AgencyKind.DISTRICT and (valid_to is None or valid_to >= DISTRICT_ABOLISHED):
         errors.setdefault("kind", []).append(
-            _("Cấp huyện đã kết thúc hoạt động từ 01/07/2025: cơ quan cấp huyện phải hết hiệu lực trước ngày đó.")
+            _(
+                "Cấp huyện đã kết thúc hoạt động từ 01/07/2025: cơ quan cấp huyện phải hết hiệu lực trước ngày đó."
+            )
         )
     if errors:
         raise ValidationError(errors)
@@ -161,7 +167,11 @@ def _refresh_copy(agency: Agency, today: datetime.date | None = None) -> None:
     versions = list(agency.versions.order_by("valid_from"))
     current = next((v for v in versions if v.covers(today)), None) or versions[-1]
     for name in (*HISTORICAL_FIELDS, *CONTACT_FIELDS):
-        setattr(agency, name if name != "parent" else "parent_id", getattr(current, name if name != "parent" else "parent_id"))
+        setattr(
+            agency,
+            name if name != "parent" else "parent_id",
+            getattr(current, name if name != "parent" else "parent_id"),
+        )
     agency.valid_from = versions[0].valid_from
     agency.valid_to = versions[-1].valid_to
     agency.refresh_search_text()
@@ -207,7 +217,12 @@ def create_agency(
     if actor is not None:
         _require(perms.can_create_agency(actor, parent, kind))
     validate_fields(
-        name=name, kind=kind, admin_code=admin_code, electronic_id=electronic_id, valid_from=valid_from, valid_to=valid_to
+        name=name,
+        kind=kind,
+        admin_code=admin_code,
+        electronic_id=electronic_id,
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
     _check_parent(parent, valid_from, valid_to)
     _check_code_unique("admin_code", admin_code, valid_from, valid_to)
@@ -227,11 +242,18 @@ def create_agency(
         **fields, parent=parent, valid_from=valid_from, valid_to=valid_to, path=f"tmp-{uuid.uuid4().hex}"
     )
     version = AgencyVersion.objects.create(
-        agency=agency, parent=parent, valid_from=valid_from, valid_to=valid_to, legal_basis=legal_basis,
-        change_reason=reason, **fields
+        agency=agency,
+        parent=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        legal_basis=legal_basis,
+        change_reason=reason,
+        **fields,
     )
     _refresh_copy(agency)
-    record_event(actor=actor, verb="agency.create", obj=agency, agency=agency, after=snapshot(version), reason=reason)
+    record_event(
+        actor=actor, verb="agency.create", obj=agency, agency=agency, after=snapshot(version), reason=reason
+    )
     return agency
 
 
@@ -267,7 +289,8 @@ def change_agency(
         )
     if latest.valid_to is not None and effective_from > latest.valid_to:
         raise DomainError(
-            _("Cơ quan đã hết hiệu lực từ %(end)s; không thể thay đổi sau ngày đó.") % {"end": _d(latest.valid_to)},
+            _("Cơ quan đã hết hiệu lực từ %(end)s; không thể thay đổi sau ngày đó.")
+            % {"end": _d(latest.valid_to)},
             code="ended",
             field="effective_from",
         )
@@ -285,7 +308,9 @@ def change_agency(
     )
     _check_parent(new_fields["parent"], effective_from, latest.valid_to, agency=agency)
     _check_code_unique("admin_code", new_fields["admin_code"], effective_from, latest.valid_to, agency.pk)
-    _check_code_unique("electronic_id", new_fields["electronic_id"], effective_from, latest.valid_to, agency.pk)
+    _check_code_unique(
+        "electronic_id", new_fields["electronic_id"], effective_from, latest.valid_to, agency.pk
+    )
     before = snapshot(latest)
     AgencyVersion.objects.filter(pk=latest.pk).update(valid_to=effective_from - ONE_DAY)
     version = AgencyVersion.objects.create(
@@ -298,7 +323,13 @@ def change_agency(
     )
     _refresh_copy(agency)
     record_event(
-        actor=actor, verb="agency.change", obj=agency, agency=agency, before=before, after=snapshot(version), reason=reason
+        actor=actor,
+        verb="agency.change",
+        obj=agency,
+        agency=agency,
+        before=before,
+        after=snapshot(version),
+        reason=reason,
     )
     return version
 
@@ -326,12 +357,16 @@ def update_contacts(*, actor, agency: Agency, **contacts) -> Agency:
     AgencyVersion.objects.filter(agency=agency).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date.today()) | Q(pk=latest_pk)
     ).update(**contacts)
-    record_event(actor=actor, verb="agency.contacts", obj=agency, agency=agency, before=before, after=contacts)
+    record_event(
+        actor=actor, verb="agency.contacts", obj=agency, agency=agency, before=before, after=contacts
+    )
     return agency
 
 
 @transaction.atomic
-def dissolve_agency(*, actor, agency: Agency, last_day: datetime.date, reason: str = "", legal_basis: str = "") -> Agency:
+def dissolve_agency(
+    *, actor, agency: Agency, last_day: datetime.date, reason: str = "", legal_basis: str = ""
+) -> Agency:
     """Kết thúc hoạt động: the agency's latest version ends on `last_day` (inclusive)."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     if actor is not None:
@@ -345,7 +380,9 @@ def dissolve_agency(*, actor, agency: Agency, last_day: datetime.date, reason: s
             field="last_day",
         )
     if latest.valid_to is not None and latest.valid_to <= last_day:
-        raise DomainError(_("Cơ quan đã hết hiệu lực từ %(end)s.") % {"end": _d(latest.valid_to)}, code="ended")
+        raise DomainError(
+            _("Cơ quan đã hết hiệu lực từ %(end)s.") % {"end": _d(latest.valid_to)}, code="ended"
+        )
     # From the versions, not the current copy: a sub-unit whose move out is already recorded for
     # after `last_day` does not block, and one recorded to move in later does.
     outliving = list(
@@ -367,12 +404,20 @@ def dissolve_agency(*, actor, agency: Agency, last_day: datetime.date, reason: s
         )
     before = snapshot(latest)
     AgencyVersion.objects.filter(pk=latest.pk).update(
-        valid_to=last_day, change_reason=reason or latest.change_reason, legal_basis=legal_basis or latest.legal_basis
+        valid_to=last_day,
+        change_reason=reason or latest.change_reason,
+        legal_basis=legal_basis or latest.legal_basis,
     )
     _refresh_copy(agency)
     latest.refresh_from_db()
     record_event(
-        actor=actor, verb="agency.dissolve", obj=agency, agency=agency, before=before, after=snapshot(latest), reason=reason
+        actor=actor,
+        verb="agency.dissolve",
+        obj=agency,
+        agency=agency,
+        before=before,
+        after=snapshot(latest),
+        reason=reason,
     )
     return agency
 
@@ -411,16 +456,30 @@ def merge_agencies(
         moving = AgencyVersion.objects.as_of(effective_date).filter(parent=old).values("agency_id")
         for child in Agency.objects.filter(pk__in=moving).order_by("path"):
             change_agency(
-                actor=actor, agency=child, effective_from=effective_date, parent=successor, reason=reason,
+                actor=actor,
+                agency=child,
+                effective_from=effective_date,
+                parent=successor,
+                reason=reason,
                 legal_basis=legal_basis,
             )
-        dissolve_agency(actor=actor, agency=old, last_day=effective_date - ONE_DAY, reason=reason, legal_basis=legal_basis)
+        dissolve_agency(
+            actor=actor, agency=old, last_day=effective_date - ONE_DAY, reason=reason, legal_basis=legal_basis
+        )
         link = AgencySuccession.objects.create(
-            predecessor=old, successor=successor, kind=succession_kind, effective_date=effective_date,
+            predecessor=old,
+            successor=successor,
+            kind=succession_kind,
+            effective_date=effective_date,
             legal_basis=legal_basis,
         )
         record_event(
-            actor=actor, verb="agency.succession", obj=link, agency=successor, after=snapshot(link), reason=reason
+            actor=actor,
+            verb="agency.succession",
+            obj=link,
+            agency=successor,
+            after=snapshot(link),
+            reason=reason,
         )
     return successor
 
@@ -433,7 +492,9 @@ def grant_oversight(
     if actor is not None:
         _require(perms.is_admin(actor))
     if valid_to is not None and valid_to < valid_from:
-        raise DomainError(_("Ngày hết hiệu lực phải từ ngày bắt đầu hiệu lực trở đi."), code="range", field="valid_to")
+        raise DomainError(
+            _("Ngày hết hiệu lực phải từ ngày bắt đầu hiệu lực trở đi."), code="range", field="valid_to"
+        )
     overlapping = OversightScope.objects.filter(overseer=overseer, root=root)
     if any(_overlaps(s.valid_from, s.valid_to, valid_from, valid_to) for s in overlapping):
         raise DomainError(
@@ -441,7 +502,9 @@ def grant_oversight(
             % {"overseer": overseer.name, "root": root.name},
             code="duplicate_scope",
         )
-    scope = OversightScope.objects.create(overseer=overseer, root=root, valid_from=valid_from, valid_to=valid_to, note=note)
+    scope = OversightScope.objects.create(
+        overseer=overseer, root=root, valid_from=valid_from, valid_to=valid_to, note=note
+    )
     record_event(actor=actor, verb="oversight.grant", obj=scope, agency=overseer, after=snapshot(scope))
     return scope
 
@@ -456,7 +519,14 @@ def end_oversight(*, actor, scope: OversightScope, last_day: datetime.date) -> O
     before = snapshot(scope)
     scope.valid_to = last_day
     scope.save(update_fields=["valid_to"])
-    record_event(actor=actor, verb="oversight.end", obj=scope, agency=scope.overseer_id, before=before, after=snapshot(scope))
+    record_event(
+        actor=actor,
+        verb="oversight.end",
+        obj=scope,
+        agency=scope.overseer_id,
+        before=before,
+        after=snapshot(scope),
+    )
     return scope
 
 

@@ -55,16 +55,24 @@ def agency_list(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "organizations/agency_list.html",
-                  {"form": form, "page": page, "as_of": as_of, "query": query.urlencode()})
+    return render(
+        request,
+        "organizations/agency_list.html",
+        {"form": form, "page": page, "as_of": as_of, "query": query.urlencode()},
+    )
 
 
 @login_required
 def agency_children(request, pk):
     """htmx partial: the visible children of one agency, with their counts (tree on the home page)."""
     agency = _visible_agency(request, pk)
-    children = (Agency.objects.visible_to(request.user).filter(parent=agency).active_on().with_counts()
-                .order_by("kind", "name"))
+    children = (
+        Agency.objects.visible_to(request.user)
+        .filter(parent=agency)
+        .active_on()
+        .with_counts()
+        .order_by("kind", "name")
+    )
     return render(request, "organizations/partials/tree_rows.html", {"agencies": children})
 
 
@@ -73,9 +81,14 @@ def agency_detail(request, pk):
     agency = _visible_agency(request, pk)
     today = datetime.date.today()
     versions = agency.versions.select_related("parent").order_by("-valid_from")
-    members = (Membership.objects.filter(agency=agency).select_related("user", "role")
-               .order_by("-valid_to", "user__full_name"))
-    children = Agency.objects.visible_to(request.user).filter(parent=agency).with_counts().order_by("kind", "name")
+    members = (
+        Membership.objects.filter(agency=agency)
+        .select_related("user", "role")
+        .order_by("-valid_to", "user__full_name")
+    )
+    children = (
+        Agency.objects.visible_to(request.user).filter(parent=agency).with_counts().order_by("kind", "name")
+    )
     events = decorate(AuditEvent.objects.visible_to(request.user).filter(agency=agency)[:50])
     context = {
         "agency": agency,
@@ -100,16 +113,23 @@ def agency_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def agency_create(request, parent_pk):
     parent = _visible_agency(request, parent_pk)
-    if not perms.can_create_agency(request.user, parent, "internal_unit") and not perms.is_admin(request.user):
+    if not perms.can_create_agency(request.user, parent, "internal_unit") and not perms.is_admin(
+        request.user
+    ):
         raise PermissionDenied
     form = AgencyCreateForm(request.POST or None, initial={"kind": "internal_unit"})
     if request.method == "POST" and form.is_valid():
-        agency = run_service(form, services.create_agency, actor=request.user, parent=parent, **form.cleaned_data)
+        agency = run_service(
+            form, services.create_agency, actor=request.user, parent=parent, **form.cleaned_data
+        )
         if agency:
             messages.success(request, _("Đã thêm “%(name)s”.") % {"name": agency.name})
             return redirect("organizations:detail", pk=agency.pk)
-    return render(request, "organizations/agency_form.html",
-                  {"form": form, "agency": parent, "title": _("Thêm đơn vị trực thuộc"), "parent": parent})
+    return render(
+        request,
+        "organizations/agency_form.html",
+        {"form": form, "agency": parent, "title": _("Thêm đơn vị trực thuộc"), "parent": parent},
+    )
 
 
 @login_required
@@ -118,23 +138,49 @@ def agency_change(request, pk):
     agency = _visible_agency(request, pk)
     if not perms.can_change_agency(request.user, agency):
         raise PermissionDenied
-    initial = {name: getattr(agency, name) for name in ("name", "short_name", "kind", "admin_code", "electronic_id")}
+    initial = {
+        name: getattr(agency, name) for name in ("name", "short_name", "kind", "admin_code", "electronic_id")
+    }
     initial["parent"] = agency.parent
     parents = Agency.objects.visible_to(request.user).active_on().exclude(path__startswith=agency.path)
     form = AgencyChangeForm(request.POST or None, initial=initial, parents=parents)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        effective_from, reason, legal_basis = data.pop("effective_from"), data.pop("reason"), data.pop("legal_basis")
+        effective_from, reason, legal_basis = (
+            data.pop("effective_from"),
+            data.pop("reason"),
+            data.pop("legal_basis"),
+        )
         changes = {k: v for k, v in data.items() if v != initial.get(k)}
-        version = run_service(form, services.change_agency, actor=request.user, agency=agency,
-                              effective_from=effective_from, reason=reason, legal_basis=legal_basis, **changes)
+        version = run_service(
+            form,
+            services.change_agency,
+            actor=request.user,
+            agency=agency,
+            effective_from=effective_from,
+            reason=reason,
+            legal_basis=legal_basis,
+            **changes,
+        )
         if version:
-            messages.success(request, _("Đã ghi nhận phiên bản mới áp dụng từ %(day)s.")
-                             % {"day": effective_from.strftime("%d/%m/%Y")})
+            messages.success(
+                request,
+                _("Đã ghi nhận phiên bản mới áp dụng từ %(day)s.")
+                % {"day": effective_from.strftime("%d/%m/%Y")},
+            )
             return redirect("organizations:detail", pk=agency.pk)
-    return render(request, "organizations/agency_form.html",
-                  {"form": form, "agency": agency, "title": _("Thay đổi tên, loại, cấp trên hoặc mã"),
-                   "intro": _("Thay đổi được ghi thành một phiên bản mới từ ngày áp dụng; lịch sử cũ được giữ nguyên.")})
+    return render(
+        request,
+        "organizations/agency_form.html",
+        {
+            "form": form,
+            "agency": agency,
+            "title": _("Thay đổi tên, loại, cấp trên hoặc mã"),
+            "intro": _(
+                "Thay đổi được ghi thành một phiên bản mới từ ngày áp dụng; lịch sử cũ được giữ nguyên."
+            ),
+        },
+    )
 
 
 @login_required
@@ -143,13 +189,20 @@ def agency_contacts(request, pk):
     agency = _visible_agency(request, pk)
     if not perms.can_change_agency(request.user, agency):
         raise PermissionDenied
-    form = ContactsForm(request.POST or None, initial={n: getattr(agency, n) for n in services.CONTACT_FIELDS})
+    form = ContactsForm(
+        request.POST or None, initial={n: getattr(agency, n) for n in services.CONTACT_FIELDS}
+    )
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services.update_contacts, actor=request.user, agency=agency, **form.cleaned_data):
+        if run_service(
+            form, services.update_contacts, actor=request.user, agency=agency, **form.cleaned_data
+        ):
             messages.success(request, _("Đã cập nhật thông tin liên hệ."))
             return redirect("organizations:detail", pk=agency.pk)
-    return render(request, "organizations/agency_form.html",
-                  {"form": form, "agency": agency, "title": _("Sửa địa chỉ, liên hệ")})
+    return render(
+        request,
+        "organizations/agency_form.html",
+        {"form": form, "agency": agency, "title": _("Sửa địa chỉ, liên hệ")},
+    )
 
 
 @login_required
@@ -160,8 +213,13 @@ def agency_dissolve(request, pk):
         raise PermissionDenied
     form = DissolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services.dissolve_agency, actor=request.user, agency=agency, **form.cleaned_data):
+        if run_service(
+            form, services.dissolve_agency, actor=request.user, agency=agency, **form.cleaned_data
+        ):
             messages.success(request, _("Đã ghi nhận kết thúc hoạt động."))
             return redirect("organizations:detail", pk=agency.pk)
-    return render(request, "organizations/agency_form.html",
-                  {"form": form, "agency": agency, "title": _("Kết thúc hoạt động"), "danger": True})
+    return render(
+        request,
+        "organizations/agency_form.html",
+        {"form": form, "agency": agency, "title": _("Kết thúc hoạt động"), "danger": True},
+    )

@@ -6,13 +6,19 @@ def _nav(request):
     items = [
         ("web:home", "home", _("Trang chủ")),
         ("organizations:list", "sitemap", _("Cơ quan, đơn vị")),
+        ("calendars:home", "calendar", _("Lịch làm việc")),
     ]
     items.append(("accounts:users", "users", _("Người dùng")))
     items.append(("web:audit", "history", _("Nhật ký")))
     current = request.resolver_match.view_name if request.resolver_match else ""
     return [
-        {"url": reverse(name), "icon": icon, "label": label,
-         "active": current == name or (not name.startswith("web:") and current.split(":")[0] == name.split(":")[0])}
+        {
+            "url": reverse(name),
+            "icon": icon,
+            "label": label,
+            "active": current == name
+            or (not name.startswith("web:") and current.split(":")[0] == name.split(":")[0]),
+        }
         for name, icon, label in items
     ]
 

@@ -31,8 +31,11 @@ def home(request):
 
 
 class AuditFilterForm(forms.Form):
-    verb = forms.ChoiceField(label=_("Hành động"), required=False,
-                             choices=[("", _("Tất cả hành động"))] + list(VERB_LABELS.items()))
+    verb = forms.ChoiceField(
+        label=_("Hành động"),
+        required=False,
+        choices=[("", _("Tất cả hành động"))] + list(VERB_LABELS.items()),
+    )
     q = forms.CharField(label=_("Đối tượng"), required=False)
     since = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET)
     until = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET)
@@ -59,5 +62,8 @@ def audit_list(request):
     page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "web/audit_list.html",
-                  {"form": form, "page": page, "events": decorate(page.object_list), "query": query.urlencode()})
+    return render(
+        request,
+        "web/audit_list.html",
+        {"form": form, "page": page, "events": decorate(page.object_list), "query": query.urlencode()},
+    )

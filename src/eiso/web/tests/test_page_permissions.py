@@ -56,14 +56,20 @@ def test_writes_to_outside_objects_change_nothing(world, role):
     before = row_counts()
     outside = world.commune_b
     posts = [
-        (reverse("organizations:change", args=[outside.pk]),
-         {"effective_from": "01/01/2027", "name": "Bị đổi", "kind": "ward", "reason": "x"}),
+        (
+            reverse("organizations:change", args=[outside.pk]),
+            {"effective_from": "01/01/2027", "name": "Bị đổi", "kind": "ward", "reason": "x"},
+        ),
         (reverse("organizations:contacts", args=[outside.pk]), {"address": "Bị sửa"}),
         (reverse("organizations:dissolve", args=[outside.pk]), {"last_day": "31/12/2026", "reason": "x"}),
-        (reverse("organizations:create", args=[outside.pk]),
-         {"name": "Đơn vị lạ", "kind": "internal_unit", "valid_from": "01/01/2026"}),
-        (reverse("accounts:membership_grant", args=[world.outsider.pk]),
-         {"agency": outside.pk, "role": "officer", "valid_from": "01/01/2026"}),
+        (
+            reverse("organizations:create", args=[outside.pk]),
+            {"name": "Đơn vị lạ", "kind": "internal_unit", "valid_from": "01/01/2026"},
+        ),
+        (
+            reverse("accounts:membership_grant", args=[world.outsider.pk]),
+            {"agency": outside.pk, "role": "officer", "valid_from": "01/01/2026"},
+        ),
         (reverse("accounts:membership_end", args=[world.outsider_membership.pk]), {}),
         (reverse("accounts:user_set_active", args=[world.outsider.pk]), {"is_active": "0"}),
     ]

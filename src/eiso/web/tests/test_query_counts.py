@@ -25,11 +25,15 @@ PAGES = [
 def _grow(world, count):
     for i in range(count):
         unit = organizations.create_agency(
-            actor=None, parent=world.commune_a, name=f"Bộ phận {i}", kind=AgencyKind.INTERNAL_UNIT,
+            actor=None,
+            parent=world.commune_a,
+            name=f"Bộ phận {i}",
+            kind=AgencyKind.INTERNAL_UNIT,
             valid_from=world.commune_a.valid_from,
         )
-        accounts.create_user(actor=None, username=f"nv{i}", full_name=f"Nhân viên {i}", agency=unit,
-                             role_code=roles.OFFICER)
+        accounts.create_user(
+            actor=None, username=f"nv{i}", full_name=f"Nhân viên {i}", agency=unit, role_code=roles.OFFICER
+        )
 
 
 def _count(client, name, params):
@@ -47,11 +51,19 @@ def test_list_pages_do_not_grow_with_rows(world, role):
     _grow_more = 25
     for i in range(_grow_more):
         organizations.create_agency(
-            actor=None, parent=world.commune_a, name=f"Tổ {i}", kind=AgencyKind.INTERNAL_UNIT,
+            actor=None,
+            parent=world.commune_a,
+            name=f"Tổ {i}",
+            kind=AgencyKind.INTERNAL_UNIT,
             valid_from=world.commune_a.valid_from,
         )
-        accounts.create_user(actor=None, username=f"tv{i}", full_name=f"Thành viên {i}",
-                             agency=world.commune_a, role_code=roles.VIEWER)
+        accounts.create_user(
+            actor=None,
+            username=f"tv{i}",
+            full_name=f"Thành viên {i}",
+            agency=world.commune_a,
+            role_code=roles.VIEWER,
+        )
     large = {f"{n}{p}": _count(client, n, p) for n, p in PAGES}
     assert large == small
     assert max(large.values()) <= 20, large

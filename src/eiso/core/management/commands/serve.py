@@ -15,6 +15,14 @@ class Command(BaseCommand):
         from gunicorn.app.wsgiapp import run
 
         self.stdout.write(f"eISO: http://{addrport}/  (Ctrl+C để dừng / to stop)")
-        sys.argv = ["gunicorn", "--bind", addrport, "--workers", str(workers), "--access-logfile", "-",
-                    "eiso.conf.wsgi:application"]
+        sys.argv = [
+            "gunicorn",
+            "--bind",
+            addrport,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "eiso.conf.wsgi:application",
+        ]
         run()
