@@ -108,3 +108,18 @@ class DissolveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+class OversightGrantForm(forms.Form):
+    """Giao phạm vi theo dõi: the agency on the page oversees the subtree under `root`."""
+
+    root = forms.ModelChoiceField(label=_("Cây con được theo dõi"), queryset=Agency.objects.none())
+    valid_from = forms.DateField(label=_("Hiệu lực từ"), widget=DATE_WIDGET, initial=datetime.date.today)
+    valid_to = forms.DateField(label=_("Hiệu lực đến"), widget=DATE_WIDGET, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
+
+    def __init__(self, *args, roots=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if roots is not None:
+            self.fields["root"].queryset = roots
+        _style(self)

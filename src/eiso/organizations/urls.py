@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/thay-doi/", views.agency_change, name="change"),
     path("<int:pk>/lien-he/", views.agency_contacts, name="contacts"),
     path("<int:pk>/ket-thuc/", views.agency_dissolve, name="dissolve"),
+    path("<int:pk>/pham-vi-theo-doi/", views.oversight_grant, name="oversight_grant"),
+    path("pham-vi-theo-doi/<int:pk>/ket-thuc/", views.oversight_end, name="oversight_end"),
 ]

@@ -22,8 +22,9 @@ from eiso.organizations.forms import (
     AgencyFilterForm,
     ContactsForm,
     DissolveForm,
+    OversightGrantForm,
 )
-from eiso.organizations.models import Agency, AgencyVersion
+from eiso.organizations.models import Agency, AgencyVersion, OversightScope
 
 PAGE_SIZE = 50
 
@@ -104,6 +105,7 @@ def agency_detail(request, pk):
         "can_change": perms.can_change_agency(request.user, agency),
         "can_add_child": perms.can_create_agency(request.user, agency, "internal_unit"),
         "can_manage_members": perms.can_manage_members(request.user, agency),
+        "oversight_form": _oversight_form(request) if perms.is_admin(request.user) else None,
         "today": today,
     }
     return render(request, "organizations/agency_detail.html", context)
@@ -223,3 +225,43 @@ def agency_dissolve(request, pk):
         "organizations/agency_form.html",
         {"form": form, "agency": agency, "title": _("Kết thúc hoạt động"), "danger": True},
     )
+
+
+def _oversight_form(request, data=None):
+    roots = Agency.objects.active_on().filter(depth__lte=1).order_by("path")
+    return OversightGrantForm(data, roots=roots)
+
+
+@login_required
+@require_http_methods(["POST"])
+def oversight_grant(request, pk):
+    """Administrators give the agency on the page oversight of a subtree (e.g. a province)."""
+    agency = _visible_agency(request, pk)
+    if not perms.is_admin(request.user):
+        raise PermissionDenied
+    form = _oversight_form(request, request.POST)
+    if form.is_valid():
+        if run_service(
+            form, services.grant_oversight, actor=request.user, overseer=agency, **form.cleaned_data
+        ):
+            messages.success(request, _("Đã giao phạm vi theo dõi."))
+            return redirect("organizations:detail", pk=agency.pk)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+    return redirect("organizations:detail", pk=agency.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def oversight_end(request, pk):
+    scope = get_object_or_404(OversightScope.objects.visible_to(request.user), pk=pk)
+    if not perms.is_admin(request.user):
+        raise PermissionDenied
+    form = DissolveForm()
+    if run_service(
+        form, services.end_oversight, actor=request.user, scope=scope, last_day=datetime.date.today()
+    ):
+        messages.success(request, _("Đã kết thúc phạm vi theo dõi."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("organizations:detail", pk=scope.overseer_id)
