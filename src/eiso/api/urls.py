@@ -10,7 +10,21 @@ from rest_framework.routers import DefaultRouter
 from eiso.accounts.api.views import ObtainTokenView
 from eiso.accounts.api.viewsets import MembershipViewSet, RoleViewSet, UserViewSet
 from eiso.core.api.viewsets import AuditEventViewSet
+from eiso.documents.api.viewsets import (
+    DocumentSearchViewSet,
+    DocumentVersionViewSet,
+    DocumentViewSet,
+    ExternalDocumentViewSet,
+)
 from eiso.organizations.api.viewsets import AgencyViewSet, OversightScopeViewSet
+from eiso.procedures.api.viewsets import (
+    AgencyProcedureViewSet,
+    CoverageViewSet,
+    ProcedureImportViewSet,
+    ProcedureVersionViewSet,
+    ProcedureViewSet,
+)
+from eiso.processes.api.viewsets import ProcessVersionViewSet, ProcessViewSet, ReviewFlagViewSet
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
@@ -19,6 +33,18 @@ router.register("users", UserViewSet, basename="user")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("roles", RoleViewSet, basename="role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("procedures", ProcedureViewSet, basename="procedure")
+router.register("procedure-versions", ProcedureVersionViewSet, basename="procedure-version")
+router.register("agency-procedures", AgencyProcedureViewSet, basename="agency-procedure")
+router.register("procedure-coverage", CoverageViewSet, basename="procedure-coverage")
+router.register("procedure-imports", ProcedureImportViewSet, basename="procedure-import")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("document-versions", DocumentVersionViewSet, basename="document-version")
+router.register("document-search", DocumentSearchViewSet, basename="document-search")
+router.register("external-documents", ExternalDocumentViewSet, basename="external-document")
+router.register("processes", ProcessViewSet, basename="process")
+router.register("process-versions", ProcessVersionViewSet, basename="process-version")
+router.register("review-flags", ReviewFlagViewSet, basename="review-flag")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -60,9 +60,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "eiso.core",
     "eiso.organizations",  # before accounts: demo loaders run in this order
     "eiso.accounts",
+    "eiso.calendars",  # after accounts: its demo loader uses the demo agencies
+    "eiso.procedures",  # after accounts and calendars: its demo assigns procedures to demo agencies
+    "eiso.processes",  # after procedures: its demo builds processes for the procedures assigned
+    "eiso.documents",  # after processes: external documents reuse its review flags
     "eiso.api",
     "eiso.web",
 ]
@@ -105,7 +111,11 @@ TEMPLATES = [
 
 # --- Database: SQLite under var/ by default, PostgreSQL through DATABASE_URL -----------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'eiso.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("EISO_DB_CONN_MAX_AGE", "0")))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("EISO_DB_CONN_MAX_AGE", "0"))
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE: readers never block the single writer, and a write transaction takes the
     # lock at BEGIN so two writers queue instead of failing with "database is locked" mid-way.
@@ -162,6 +172,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Largest file the document register accepts (eiso.documents.files.check_upload).
+EISO_UPLOAD_MAX_MB = int(os.environ.get("EISO_UPLOAD_MAX_MB", "20"))
 # Serve app static files straight from the package so `eiso serve` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
@@ -201,7 +213,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "eiso.organizations.models.AgencyKind",  # keeps its name beside the calendar's `kind`
+        "CalendarDayKindEnum": "eiso.calendars.models.EntryKind",
+        "CalendarYearStatusEnum": "eiso.calendars.models.YearStatus",
+        "CalendarChangeStatusEnum": "eiso.calendars.models.ChangeStatus",
+        "ClockStateEnum": "eiso.calendars.models.ClockState",
+        "ProcedureVersionStatusEnum": "eiso.procedures.models.VersionStatus",
+        "DocumentKindEnum": "eiso.documents.models.DocumentKind",
+        "ExternalDocumentKindEnum": "eiso.documents.models.ExternalKind",
+        "DocumentVersionStatusEnum": "eiso.documents.models.VersionStatus",
+        "ProcedureImportStatusEnum": "eiso.procedures.models.ImportStatus",
+    },
 }
+
+# --- Background tasks: django-tasks (Django 6's django.tasks backported), queue in the database ------
+# Run a worker with `eiso db_worker` (docs/operations/install.md). A small single-node install may run
+# tasks inside the request instead: EISO_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend.
+TASKS = {"default": {"BACKEND": os.environ.get("EISO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

@@ -5,5 +5,9 @@ urlpatterns = [
     path("api/v1/", include("eiso.api.urls")),
     path("tai-khoan/", include("eiso.accounts.urls")),
     path("co-quan/", include("eiso.organizations.urls")),
+    path("lich/", include("eiso.calendars.urls")),
+    path("thu-tuc/", include("eiso.procedures.urls")),
+    path("quy-trinh/", include("eiso.processes.urls")),
+    path("tai-lieu/", include("eiso.documents.urls")),
     path("", include("eiso.web.urls")),
 ]

@@ -6,6 +6,9 @@ def _nav(request):
     items = [
         ("web:home", "home", _("Trang chủ")),
         ("organizations:list", "sitemap", _("Cơ quan, đơn vị")),
+        ("procedures:list", "clipboard-list", _("Thủ tục hành chính")),
+        ("processes:list", "route", _("Quy trình nội bộ")),
+        ("documents:register", "files", _("Tài liệu")),
         ("calendars:home", "calendar", _("Lịch làm việc")),
     ]
     items.append(("accounts:users", "users", _("Người dùng")))
