@@ -170,6 +170,7 @@ FORMAT_MODULE_PATH = ["eiso.formats"]
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Largest file the document register accepts (eiso.documents.files.check_upload).
