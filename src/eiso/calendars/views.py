@@ -228,7 +228,7 @@ def entry_form(request, pk=None):
         try:
             initial["date"] = datetime.date.fromisoformat(request.GET["date"])
         except ValueError:
-            pass
+            initial["date"] = None  # a malformed ?date= from a link only loses the pre-filled date
     form = EntryForm(
         request.POST or None,
         initial=initial,
