@@ -20,7 +20,7 @@ from eiso.accounts.middleware import SESSION_KEY, memberships_agencies
 from eiso.accounts.models import Membership, Role, User
 from eiso.core.display import decorate
 from eiso.core.models import AuditEvent
-from eiso.core.views import run_service
+from eiso.core.views import run_action, run_service
 from eiso.organizations.models import Agency
 
 
@@ -279,11 +279,9 @@ def membership_grant(request, pk):
 @require_POST
 def membership_end(request, pk):
     membership = get_object_or_404(Membership.objects.visible_to(request.user), pk=pk)
-    form = UserFilterForm()
-    if run_service(form, services.end_membership, actor=request.user, membership=membership):
-        messages.success(request, _("Đã thu hồi vai trò."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    run_action(
+        request, services.end_membership, _("Đã thu hồi vai trò."), actor=request.user, membership=membership
+    )
     return redirect("accounts:user_detail", pk=membership.user_id)
 
 
@@ -291,10 +289,7 @@ def membership_end(request, pk):
 @require_POST
 def user_set_active(request, pk):
     target = _visible_user(request, pk)
-    form = UserFilterForm()
     active = request.POST.get("is_active") == "1"
-    if run_service(form, services.update_user, actor=request.user, user=target, is_active=active):
-        messages.success(request, _("Đã mở khoá tài khoản.") if active else _("Đã khoá tài khoản."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    success = _("Đã mở khoá tài khoản.") if active else _("Đã khoá tài khoản.")
+    run_action(request, services.update_user, success, actor=request.user, user=target, is_active=active)
     return redirect("accounts:user_detail", pk=target.pk)

@@ -1,5 +1,6 @@
 """Helpers shared by the thin views of every app."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
@@ -26,3 +27,20 @@ def run_service(form, service, /, **kwargs):
             field = getattr(exc, "field", None)
             form.add_error(field if field in form.fields else None, exc.messages)
         return None
+
+
+def run_action(request, service, success: str, /, **kwargs):
+    """A one-button action (no form): call the service, then flash `success` or the refusal.
+
+    Returns the service's result, or None when it was refused. PermissionRefused → 404 as above.
+    """
+    try:
+        result = service(**kwargs)
+    except PermissionRefused:
+        raise Http404 from None
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, success)
+    return result

@@ -14,7 +14,7 @@ from eiso.accounts import rules as perms
 from eiso.accounts.models import Membership
 from eiso.core.display import decorate
 from eiso.core.models import AuditEvent
-from eiso.core.views import run_service
+from eiso.core.views import run_action, run_service
 from eiso.organizations import services
 from eiso.organizations.forms import (
     AgencyChangeForm,
@@ -257,11 +257,12 @@ def oversight_end(request, pk):
     scope = get_object_or_404(OversightScope.objects.visible_to(request.user), pk=pk)
     if not perms.is_admin(request.user):
         raise PermissionDenied
-    form = DissolveForm()
-    if run_service(
-        form, services.end_oversight, actor=request.user, scope=scope, last_day=datetime.date.today()
-    ):
-        messages.success(request, _("Đã kết thúc phạm vi theo dõi."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    run_action(
+        request,
+        services.end_oversight,
+        _("Đã kết thúc phạm vi theo dõi."),
+        actor=request.user,
+        scope=scope,
+        last_day=datetime.date.today(),
+    )
     return redirect("organizations:detail", pk=scope.overseer_id)

@@ -132,3 +132,16 @@ def test_admin_grants_oversight_from_the_agency_page(world):
     assert "đã có phạm vi theo dõi" in duplicate.content.decode()
     other = logged_in(world.users[roles.OVERSIGHT_OFFICER])
     assert other.post(url, {"root": world.province_a.pk, "valid_from": "01/01/2026"}).status_code == 404
+
+
+def test_ending_a_role_twice_shows_the_refusal_and_writes_nothing(world):
+    client = logged_in(world.users[roles.ISO_SECRETARY])
+    membership = world.users[roles.OFFICER].memberships.get()
+    url = reverse("accounts:membership_end", args=[membership.pk])
+    first = client.post(url, follow=True)
+    assert "Đã thu hồi vai trò." in first.content.decode()
+    before = row_counts()
+    second = client.post(url, follow=True)
+    assert "Vai trò này đã hết hiệu lực." in second.content.decode()
+    assert "Đã thu hồi vai trò." not in second.content.decode()
+    assert row_counts() == before
