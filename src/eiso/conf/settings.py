@@ -2,7 +2,7 @@
 
 Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, EISO_VAR_DIR,
 EMAIL_BACKEND / EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS,
-DEFAULT_FROM_EMAIL, EISO_DB_CONN_MAX_AGE. See docs/operations/install.md.
+DEFAULT_FROM_EMAIL, EISO_BASE_URL, EISO_DB_CONN_MAX_AGE. See docs/operations/install.md.
 """
 
 import os
@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "eiso.procedures",  # after accounts and calendars: its demo assigns procedures to demo agencies
     "eiso.processes",  # after procedures: its demo builds processes for the procedures assigned
     "eiso.documents",  # after processes: external documents reuse its review flags
+    "eiso.notifications",
+    "eiso.dossiers",  # after processes and notifications: dossiers run on processes in force
     "eiso.api",
     "eiso.web",
 ]
@@ -190,6 +192,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eiso@localhost")
+# Where people open eISO: links in notification e-mails (a page path is appended to it).
+EISO_BASE_URL = os.environ.get("EISO_BASE_URL", "http://127.0.0.1:8000")
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

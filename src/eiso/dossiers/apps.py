@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DossiersConfig(AppConfig):
+    name = "eiso.dossiers"
+    label = "dossiers"
+    verbose_name = _("Hồ sơ thủ tục hành chính")
+    default_auto_field = "django.db.models.BigAutoField"

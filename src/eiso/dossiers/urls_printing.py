@@ -1,0 +1,3 @@
+"""URL patterns of the dossier pages: printing (included by eiso.dossiers.urls)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Pages of dossier processing, one module per area (counter and work, forms, reports, public lookup)."""
