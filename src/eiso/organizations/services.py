@@ -530,15 +530,43 @@ def end_oversight(*, actor, scope: OversightScope, last_day: datetime.date) -> O
     return scope
 
 
-def refresh_current_copies(today: datetime.date | None = None) -> int:
-    """Daily job (`eiso organizations refresh`): apply versions that came into force since yesterday."""
+def _copy_is_current(agency: Agency, today: datetime.date) -> bool:
+    """Whether the identity row already shows the version in force `today` (and a path under its parent)."""
+    versions = list(agency.versions.order_by("valid_from"))
+    current = next((v for v in versions if v.covers(today)), None) or versions[-1]
+    for name in (*HISTORICAL_FIELDS, *CONTACT_FIELDS):
+        attname = "parent_id" if name == "parent" else name
+        if getattr(agency, attname) != getattr(current, attname):
+            return False
+    parent_path = Agency.objects.get(pk=agency.parent_id).path if agency.parent_id else ""
+    return (
+        agency.valid_from == versions[0].valid_from
+        and agency.valid_to == versions[-1].valid_to
+        and agency.path == f"{parent_path}{agency.pk:0{PATH_STEP}d}/"
+    )
+
+
+def refresh_current_copies(today: datetime.date | None = None, catch_up_days: int = 31) -> int:
+    """Daily job (`eiso organizations refresh`): apply versions that came into force or ended lately.
+
+    Looks back `catch_up_days` so that days the job did not run (server down, cron missed) are caught
+    up; an identity row already showing the version in force is left alone, so re-runs change nothing.
+    Returns how many identity rows changed.
+    """
     today = today or datetime.date.today()
+    since = today - datetime.timedelta(days=catch_up_days)
+    starting = AgencyVersion.objects.filter(valid_from__gt=since, valid_from__lte=today)
+    ending = AgencyVersion.objects.filter(valid_to__gte=since - ONE_DAY, valid_to__lt=today)
+    candidates = set(starting.values_list("agency_id", flat=True)) | set(
+        ending.values_list("agency_id", flat=True)
+    )
     changed = 0
-    starting = AgencyVersion.objects.filter(valid_from=today).values_list("agency_id", flat=True)
-    ending = AgencyVersion.objects.filter(valid_to=today - ONE_DAY).values_list("agency_id", flat=True)
-    for agency in Agency.objects.filter(pk__in=set(starting) | set(ending)).order_by("depth"):
+    for agency in Agency.objects.filter(pk__in=candidates).order_by("depth"):
         with transaction.atomic():
-            _refresh_copy(Agency.objects.select_for_update().get(pk=agency.pk), today)
+            locked = Agency.objects.select_for_update().get(pk=agency.pk)
+            if _copy_is_current(locked, today):
+                continue
+            _refresh_copy(locked, today)
         changed += 1
     return changed
 

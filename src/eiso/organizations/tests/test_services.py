@@ -841,6 +841,19 @@ def test_organizations_refresh_command(capsys):
 
     agency = AgencyFactory(valid_from=D(2020, 1, 1))
     services.change_agency(actor=None, agency=agency, effective_from=TODAY, name="Hôm nay")
+    Agency.objects.filter(pk=agency.pk).update(name="Bản sao cũ")  # as if the job had not run yet
     out = StringIO()
     call_command("organizations", "refresh", stdout=out)
     assert "1" in out.getvalue()
+    assert Agency.objects.get(pk=agency.pk).name == "Hôm nay"
+
+
+def test_refresh_catches_up_days_the_job_did_not_run():
+    agency = AgencyFactory(name="Tên cũ", valid_from=D(2020, 1, 1))
+    day = TODAY + datetime.timedelta(days=3)
+    services.change_agency(actor=None, agency=agency, effective_from=day, name="Tên mới")
+    # The job did not run on `day` nor the next four days.
+    assert services.refresh_current_copies(today=day + datetime.timedelta(days=5)) == 1
+    agency.refresh_from_db()
+    assert agency.name == "Tên mới"
+    assert services.refresh_current_copies(today=day + datetime.timedelta(days=6)) == 0
