@@ -363,6 +363,42 @@ def update_contacts(*, actor, agency: Agency, **contacts) -> Agency:
     return agency
 
 
+def _end_ties(*, actor, agency: Agency, last_day: datetime.date, reason: str) -> None:
+    """Roles held in an ended agency and oversight it gave or received end with it (each audited);
+    those that would only have started after its last day are removed."""
+    from eiso.accounts.models import Membership
+
+    open_after = Q(valid_to__isnull=True) | Q(valid_to__gt=last_day)
+    ties = [
+        ("membership.end", Membership.objects.filter(agency=agency).filter(open_after)),
+        (
+            "oversight.end",
+            OversightScope.objects.filter(Q(overseer=agency) | Q(root=agency)).filter(open_after),
+        ),
+    ]
+    for verb, queryset in ties:
+        for tie in queryset.select_for_update():
+            before = snapshot(tie)
+            if tie.valid_from > last_day:
+                tie.delete()
+                after = None
+            else:
+                tie.valid_to = last_day
+                tie.save(update_fields=["valid_to"])
+                after = snapshot(tie)
+            record_event(
+                actor=actor,
+                verb=verb,
+                agency=agency,
+                before=before,
+                after=after,
+                reason=reason or _("Cơ quan kết thúc hoạt động"),
+                object_type=tie._meta.label_lower,
+                object_id=str(before["id"]),
+                object_repr=str(tie),
+            )
+
+
 @transaction.atomic
 def dissolve_agency(
     *, actor, agency: Agency, last_day: datetime.date, reason: str = "", legal_basis: str = ""
@@ -410,6 +446,7 @@ def dissolve_agency(
     )
     _refresh_copy(agency)
     latest.refresh_from_db()
+    _end_ties(actor=actor, agency=agency, last_day=last_day, reason=reason)
     record_event(
         actor=actor,
         verb="agency.dissolve",

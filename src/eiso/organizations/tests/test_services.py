@@ -857,3 +857,28 @@ def test_refresh_catches_up_days_the_job_did_not_run():
     agency.refresh_from_db()
     assert agency.name == "Tên mới"
     assert services.refresh_current_copies(today=day + datetime.timedelta(days=6)) == 0
+
+
+def test_dissolving_ends_roles_and_oversight_at_the_agency():
+    from eiso.accounts.models import Membership, Role
+    from eiso.accounts.roles import ensure_roles
+    from eiso.accounts.tests.factories import UserFactory
+
+    ensure_roles()
+    agency = AgencyFactory(name="Sắp giải thể", valid_from=D(2020, 1, 1))
+    other = AgencyFactory(name="Cơ quan khác", valid_from=D(2020, 1, 1))
+    officer = Role.objects.get(code="officer")
+    held = Membership.objects.create(
+        user=UserFactory(), agency=agency, role=officer, valid_from=D(2021, 1, 1)
+    )
+    future = Membership.objects.create(
+        user=UserFactory(), agency=agency, role=officer, valid_from=D(2030, 1, 1)
+    )
+    scope = services.grant_oversight(actor=None, overseer=other, root=agency, valid_from=D(2021, 1, 1))
+    services.dissolve_agency(actor=None, agency=agency, last_day=D(2025, 6, 30))
+    held.refresh_from_db()
+    scope.refresh_from_db()
+    assert held.valid_to == D(2025, 6, 30) and scope.valid_to == D(2025, 6, 30)
+    assert not Membership.objects.filter(pk=future.pk).exists()
+    assert AuditEvent.objects.filter(verb="membership.end", object_id=str(held.pk)).exists()
+    assert AuditEvent.objects.filter(verb="oversight.end", object_id=str(scope.pk)).exists()
