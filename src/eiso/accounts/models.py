@@ -36,6 +36,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def get_full_name(self):
+        # Vietnamese names are kept whole in `full_name` (first/last name order does not fit them).
+        return self.full_name or super().get_full_name()
+
     def save(self, *args, **kwargs):
         self.search_text = vi_fold(f"{self.full_name} {self.username} {self.email}")[:400]
         super().save(*args, **kwargs)

@@ -5,7 +5,7 @@ documents of which one is replaced (so the review flags show). Idempotent: runs 
 import datetime
 
 from eiso.accounts.models import User
-from eiso.documents import services, starter
+from eiso.documents import reminders, services, starter
 from eiso.documents.models import Document, ExternalDocument
 from eiso.organizations.models import Agency
 
@@ -61,12 +61,17 @@ def load(stdout) -> list:
         services.distribute(actor=None, document=document, units=[ward])
     for document in documents[:2]:
         document.refresh_from_db()
-        data = starter.render_docx(
-            ward.name,
-            document.code,
-            document.title,
-            "sửa đổi lần 02",
-            [("Nội dung sửa đổi", ["Cập nhật theo tổ chức chính quyền địa phương hai cấp từ 01/07/2025."])],
+        data = starter.render_revision(
+            document,
+            version=2,
+            today=REVISED,
+            changes=[
+                {
+                    "date": REVISED.strftime("%d/%m/%Y"),
+                    "text": "Cập nhật theo tổ chức chính quyền địa phương hai cấp từ 01/07/2025.",
+                    "version": "02",
+                }
+            ],
         )
         version = services.upload_version(
             actor=None,
@@ -104,8 +109,12 @@ def load(stdout) -> list:
         replacement_title="Nghị định 118/2025/NĐ-CP về thủ tục hành chính theo cơ chế một cửa",
         effective_date=datetime.date(2025, 7, 1),
     )
+    # Documents issued on ISSUED are due for review a year later: the reminder job fills the bell (no
+    # e-mail in the demo).
+    reminded = reminders.remind(email=False)
     stdout.write(
         f"  tài liệu: {len(documents)} tài liệu mô hình khung ban hành cho {ward.name}, "
-        f"{ExternalDocument.objects.filter(agency=ward).count()} tài liệu bên ngoài, {len(flags)} cần rà soát"
+        f"{ExternalDocument.objects.filter(agency=ward).count()} tài liệu bên ngoài, {len(flags)} cần rà soát, "
+        f"{reminded.notified} thông báo nhắc soát xét"
     )
     return []

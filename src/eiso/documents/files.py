@@ -11,12 +11,22 @@
   merged by pypdf); a DOCX gets the words as the first paragraph and in every section header; any other
   type is served inside a ZIP beside a ``HET-HIEU-LUC.txt`` note, so the original bytes stay intact.
 - `to_pdf(data)` converts a DOCX with LibreOffice when it is installed (a fresh profile per call).
+- `store(field_file, name, data)` + `@removed_on_rollback`: storage is not transactional, so a file
+  saved inside a transaction that rolls back would stay behind, referenced by no row. `store` notes
+  every name it saves on the database connection and forgets it when the transaction commits
+  (`on_commit`). A service decorated with `removed_on_rollback` (outside its `@transaction.atomic`)
+  deletes the files it stored when it raises — its atomic block rolled back, so no row refers to them.
+  When an *outer* transaction rolls back after the service returned, the names stay noted; the next
+  decorated service that ends outside any transaction deletes every noted name that no row refers to
+  (checked in the database, so a file whose commit callback was lost is never deleted).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from eiso.core.errors import DomainError
@@ -36,6 +48,8 @@ PNG = "image/png"
 JPEG = "image/jpeg"
 EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", PNG: "png", JPEG: "jpg"}
 OBSOLETE_MARK = "HẾT HIỆU LỰC"
+
+logger = logging.getLogger(__name__)
 
 _EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
 
@@ -252,3 +266,82 @@ def to_pdf(data: bytes, timeout: int = 60) -> bytes | None:
             return None
         target = Path(tmp) / "in.pdf"
         return target.read_bytes() if target.exists() else None
+
+
+# --- storage inside transactions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Stored:
+    storage: object
+    name: str
+    model: type
+    field: str
+
+
+def _noted(using: str | None = None) -> list[_Stored]:
+    """Names saved by `store` whose transaction has not committed yet, kept on the connection (one per
+    thread, like the transaction itself)."""
+    connection = transaction.get_connection(using)
+    noted = getattr(connection, "_eiso_stored_files", None)
+    if noted is None:
+        noted = connection._eiso_stored_files = []
+    return noted
+
+
+def _forget(noted: list[_Stored], entry: _Stored) -> None:
+    if entry in noted:
+        noted.remove(entry)
+
+
+def store(field_file, name: str, data: bytes, using: str | None = None) -> str:
+    """Save `data` under `name` into the storage of `field_file` (a FileField of an unsaved or saved
+    instance; the instance itself is not saved) and note it until the transaction commits. Returns
+    the stored name."""
+    field_file.save(name, ContentFile(data), save=False)
+    entry = _Stored(field_file.storage, field_file.name, type(field_file.instance), field_file.field.name)
+    noted = _noted(using)
+    noted.append(entry)
+    # Outside a transaction this runs at once: the row is saved (or not) by the caller right after.
+    transaction.on_commit(lambda: _forget(noted, entry), using=using, robust=True)
+    return entry.name
+
+
+def _delete(entry: _Stored) -> None:
+    try:
+        entry.storage.delete(entry.name)
+    except OSError:  # the file stays; nothing refers to it and the next sweep retries
+        logger.warning("Could not delete the orphan file %s", entry.name, exc_info=True)
+        return
+
+
+def _sweep(noted: list[_Stored]) -> None:
+    """Outside any transaction: every noted name whose commit callback did not run belongs to a
+    transaction that rolled back — unless a callback was lost, hence the check that no row has it."""
+    for entry in list(noted):
+        if not entry.model._default_manager.filter(**{entry.field: entry.name}).exists():
+            _delete(entry)
+        noted.remove(entry)
+
+
+def removed_on_rollback(service):
+    """Decorate a service (above `@transaction.atomic`) that stores files with `store`: what it stored
+    is deleted from storage when it raises, and orphans of earlier rolled-back transactions are swept
+    when it ends outside any transaction."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        noted = _noted()
+        before = list(noted)
+        try:
+            result = service(*args, **kwargs)
+        except BaseException:
+            for entry in [e for e in noted if e not in before]:
+                _delete(entry)
+                noted.remove(entry)
+            raise
+        if not transaction.get_connection().in_atomic_block and noted:
+            _sweep(noted)
+        return result
+
+    return wrapper

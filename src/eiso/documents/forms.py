@@ -127,3 +127,71 @@ class ImportForm(StyledForm):
             "cột: Số ký hiệu, Loại, Trích yếu, Cơ quan ban hành, Ngày ban hành, Ngày hiệu lực, Hết hiệu lực, Đường dẫn"
         ),
     )
+
+
+class NumberingSchemeForm(StyledForm):
+    pattern = forms.CharField(
+        label=_("Mẫu mã"),
+        max_length=50,
+        help_text=_(
+            "{n} là số thứ tự; {n:02d} viết đủ 2 chữ số (07), {n:03d} đủ 3 chữ số (007). "
+            "Ví dụ: QT.HT-{n:02d} → QT.HT-07."
+        ),
+        widget=forms.TextInput(attrs={"class": "form-control font-monospace", "autocomplete": "off"}),
+    )
+    next_number = forms.IntegerField(
+        label=_("Số tiếp theo"),
+        min_value=1,
+        max_value=99999,
+        help_text=_("số thứ tự của tài liệu được thêm tiếp theo; mã đã có trong danh mục được bỏ qua"),
+    )
+
+
+class DocumentEditForm(StyledForm):
+    """Sửa thông tin tài liệu: canonical metadata and links; the versions' files are not here."""
+
+    title = forms.CharField(label=_("Tên tài liệu"), max_length=500)
+    owner_unit = forms.ModelChoiceField(
+        label=_("Đơn vị chủ trì"),
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label=_("— chưa chọn đơn vị —"),
+    )
+    review_months = forms.IntegerField(label=_("Chu kỳ soát xét (tháng)"), min_value=1, max_value=60)
+    confidentiality = forms.ChoiceField(label=_("Mức độ mật"), choices=Confidentiality.choices)
+    effective_date = forms.DateField(
+        label=_("Ngày hiệu lực của lần ban hành đang hiệu lực"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("sửa khi ngày hiệu lực đã ghi sai; hạn soát xét định kỳ được tính lại"),
+    )
+    process = forms.ModelChoiceField(
+        label=_("Quy trình nội bộ liên quan"),
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label=_("— không gắn quy trình —"),
+    )
+    external_documents = forms.ModelMultipleChoiceField(
+        label=_("Văn bản pháp luật, tài liệu bên ngoài viện dẫn"),
+        required=False,
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("khi văn bản được chọn bị thay thế, tài liệu này được đánh dấu cần rà soát"),
+    )
+
+    def __init__(self, *args, units=None, processes=None, externals=None, with_effective_date=True, **kw):
+        super().__init__(*args, **kw)
+        self.fields["owner_unit"].queryset = units if units is not None else Agency.objects.none()
+        self.fields["process"].queryset = processes if processes is not None else Agency.objects.none()
+        self.fields["external_documents"].queryset = (
+            externals if externals is not None else Agency.objects.none()
+        )
+        self.fields["external_documents"].widget.attrs["class"] = "form-check-input"
+        self.fields["external_documents"].label_from_instance = _external_label
+        if not with_effective_date:
+            del self.fields["effective_date"]
+
+
+def _external_label(entry) -> str:
+    legal = entry.legal_document
+    return f"{legal.number} — {legal.title}" if legal.title else legal.number

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from eiso.core.errors import DomainError
 from eiso.core.text import vi_fold
+from eiso.documents import files
 from eiso.documents.models import ExternalDocument, ExternalKind
 
 HEADERS = {
@@ -53,11 +54,12 @@ def _date(value, row: int):
         ) from None
 
 
+@files.removed_on_rollback
 @transaction.atomic
 def import_external_xlsx(*, actor, agency, data: bytes) -> int:
     import openpyxl
 
-    from eiso.documents import files, services
+    from eiso.documents import services
 
     if files.sniff(data) != files.XLSX:
         raise DomainError(_("Tệp không phải XLSX."), code="file_type", field="file")

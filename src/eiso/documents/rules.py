@@ -9,6 +9,8 @@ itself (a membership in that agency, not one above it), like internal processes:
 - approve: the agency head, or the person the document names as delegated approver;
 - issue an approved version, distribute, decide change requests, keep the external documents list,
   start the QMS starter kit: the ISO secretary or the head;
+- edit a document's metadata and links: the ISO secretary, the head, or the head of the owning unit;
+- keep the numbering schemes (quy tắc đánh mã): the ISO secretary or the head;
 - withdraw an issued document: the head;
 - acknowledge a version, raise a change request: anyone with a role in the agency;
 - administrators may do all of it anywhere.
@@ -52,6 +54,19 @@ def can_approve_document(user, document) -> bool:
 @rules.predicate
 def can_manage_documents(user, agency) -> bool:
     return _may(user, MANAGER_ROLES, agency)
+
+
+@rules.predicate
+def can_edit_metadata(user, document) -> bool:
+    """Sửa thông tin và liên kết của tài liệu: the register's managers, or the head of the owning unit."""
+    if _may(user, MANAGER_ROLES, document.agency):
+        return True
+    unit = document.owner_unit
+    return (
+        unit is not None
+        and getattr(user, "is_authenticated", False)
+        and _holds(user, {roles.UNIT_HEAD}, unit, descendants_ok=False)
+    )
 
 
 @rules.predicate

@@ -16,9 +16,9 @@ a draft creates a new version and withdraws the older draft. Text extraction run
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from eiso.documents.models import (
     Acknowledgement,
     ChangeRequest,
     ChangeStatus,
+    Confidentiality,
     Distribution,
     Document,
     DocumentKind,
@@ -119,7 +120,7 @@ def _store_version(document, actor, checked: files.CheckedFile, file_name: str, 
         text_status=TextStatus.PENDING if checked.media_type in (files.PDF, files.DOCX) else TextStatus.NONE,
         search_text=document.search_text,
     )
-    version.file.save(f"{document.code}.{checked.extension}", ContentFile(checked.data), save=False)
+    files.store(version.file, f"{document.code}.{checked.extension}", checked.data)
     version.save(force_insert=True)
     document.latest_version = version
     document.save(update_fields=["latest_version", "updated_at"])
@@ -130,6 +131,7 @@ def _store_version(document, actor, checked: files.CheckedFile, file_name: str, 
     return version
 
 
+@files.removed_on_rollback
 @transaction.atomic
 def create_document(
     *,
@@ -193,27 +195,171 @@ def create_document(
     return document
 
 
+# Canonical metadata a person may correct after creation; versions (file, hash, summary) stay as written.
+METADATA_FIELDS = {
+    "title",
+    "owner_unit",
+    "review_months",
+    "confidentiality",
+    "approver",
+    "process",
+    "external_documents",
+    "effective_date",
+}
+
+
 @transaction.atomic
 def update_document(*, actor, document: Document, **fields) -> Document:
-    """Sửa thông tin tài liệu (title, owning unit, review period, confidentiality, delegated approver).
-    The versions are not touched."""
+    """Sửa thông tin tài liệu: title, owning unit, review period, confidentiality, delegated approver,
+    the internal process it belongs to, the external (legal) documents it cites, and the effective date
+    of the version in force (a lifecycle date, not the file). Only the names given change; the versions'
+    files, hashes and change summaries are never touched. A withdrawn document is not edited (a new
+    draft revives it). Audited with before/after of what changed; nothing changed, nothing recorded."""
+    unknown = set(fields) - METADATA_FIELDS
+    if unknown:
+        raise TypeError(f"update_document: unknown fields {sorted(unknown)}")
     document = _lock(document)
     if actor is not None:
-        _require(perms.can_manage_documents(actor, document.agency))
-    allowed = {"title", "owner_unit", "review_months", "confidentiality", "approver", "process"}
-    names = [name for name in fields if name in allowed]
-    before = snapshot(document, [Document._meta.get_field(n).attname for n in names])
-    for name in names:
+        _require(perms.can_edit_metadata(actor, document))
+    current = document.current_version
+    if (
+        current is not None
+        and current.status == VersionStatus.WITHDRAWN
+        and document.latest_version_id == current.pk
+    ):
+        raise DomainError(
+            _(
+                "Tài liệu %(code)s đã bị thu hồi từ %(day)s nên không sửa thông tin được; "
+                "tải lên dự thảo mới nếu cần dùng lại tài liệu."
+            )
+            % {"code": document.code, "day": _d(current.ended_on)},
+            code="withdrawn",
+        )
+    names = ("title", "owner_unit", "review_months", "confidentiality", "approver", "process")
+    simple = [n for n in names if n in fields]
+    attnames = [Document._meta.get_field(n).attname for n in simple]
+    before = snapshot(document, attnames)
+    refs_before = sorted(document.external_references.values_list("legal_document__number", flat=True))
+    if "external_documents" in fields:
+        before["external_documents"] = refs_before
+    if "effective_date" in fields:
+        before["effective_date"] = (
+            current.effective_date.isoformat() if current and current.effective_date else None
+        )
+
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+        if not fields["title"]:
+            raise DomainError(_("Cần tên tài liệu."), code="required", field="title")
+        if len(fields["title"]) > 500:
+            raise DomainError(_("Tên tài liệu dài quá 500 ký tự."), code="invalid", field="title")
+    unit = fields.get("owner_unit")
+    if unit is not None and not unit.path.startswith(document.agency.path):
+        raise DomainError(_("Đơn vị chủ trì phải thuộc cơ quan."), code="invalid", field="owner_unit")
+    if "review_months" in fields:
+        months = fields["review_months"]
+        if not isinstance(months, int) or not 1 <= months <= 60:
+            raise DomainError(
+                _("Chu kỳ soát xét phải từ 1 đến 60 tháng."), code="invalid", field="review_months"
+            )
+    if "confidentiality" in fields and fields["confidentiality"] not in Confidentiality.values:
+        raise DomainError(_("Mức độ mật không hợp lệ."), code="invalid", field="confidentiality")
+    process = fields.get("process")
+    if process is not None and process.agency_id != document.agency_id:
+        raise DomainError(_("Quy trình nội bộ phải thuộc cơ quan."), code="invalid", field="process")
+    for name in simple:
         setattr(document, name, fields[name])
-    if not (document.title or "").strip():
-        raise DomainError(_("Cần tên tài liệu."), code="required", field="title")
+
+    if "external_documents" in fields:
+        entries = list(fields["external_documents"] or ())
+        if any(entry.agency_id != document.agency_id for entry in entries):
+            raise DomainError(
+                _("Tài liệu bên ngoài phải thuộc danh mục tài liệu bên ngoài của cơ quan."),
+                code="invalid",
+                field="external_documents",
+            )
+        document.external_references.set(entries)
+
+    reschedule = "review_months" in fields
+    if "effective_date" in fields:
+        reschedule |= _move_effective_date(document, current, fields["effective_date"])
+    if (
+        reschedule
+        and current is not None
+        and current.status == VersionStatus.ISSUED
+        and current.effective_date
+    ):
+        document.next_review_on = add_months(current.effective_date, document.review_months or 12)
+
+    after = snapshot(document, attnames)
+    if "external_documents" in fields:
+        after["external_documents"] = sorted(
+            document.external_references.values_list("legal_document__number", flat=True)
+        )
+    if "effective_date" in fields:
+        after["effective_date"] = (
+            current.effective_date.isoformat() if current and current.effective_date else None
+        )
+    changed = [key for key in after if before.get(key) != after[key]]
+    if not changed:
+        return document
     document.refresh_search_text()
     document.save()
-    after = snapshot(document, list(before))
+    if "title" in changed:
+        _refresh_version_search_text(document)
     record_event(
-        actor=actor, verb="document.update", obj=document, agency=document.agency, before=before, after=after
+        actor=actor,
+        verb="document.update",
+        obj=document,
+        agency=document.agency,
+        before={key: before.get(key) for key in changed},
+        after={key: after[key] for key in changed},
     )
     return document
+
+
+def _refresh_version_search_text(document: Document) -> None:
+    """The versions' folded search text carries the document's title: keep it in step after a rename
+    (the extracted file text itself is not touched)."""
+    from eiso.core.text import vi_fold
+    from eiso.documents.tasks import SEARCH_CHARS
+
+    for pk, text in document.versions.values_list("pk", "text"):
+        DocumentVersion.objects.filter(pk=pk).update(
+            search_text=vi_fold(f"{document.code} {document.title} {text}")[:SEARCH_CHARS]
+        )
+
+
+def _move_effective_date(document: Document, current, day) -> bool:
+    """Correct the effective date of the version in force (and the end of the one it superseded)."""
+    if current is None or current.status != VersionStatus.ISSUED:
+        raise DomainError(
+            _("Chỉ sửa được ngày hiệu lực khi tài liệu có phiên bản đang hiệu lực."),
+            code="status",
+            field="effective_date",
+        )
+    if day is None:
+        raise DomainError(_("Cần ngày hiệu lực."), code="required", field="effective_date")
+    if day == current.effective_date:
+        return False
+    previous = (
+        document.versions.filter(status=VersionStatus.SUPERSEDED, number__lt=current.number)
+        .order_by("-number")
+        .first()
+    )
+    if previous is not None and previous.effective_date and day < previous.effective_date:
+        raise DomainError(
+            _("Ngày hiệu lực không được trước ngày hiệu lực của lần ban hành trước (%(v)s: %(day)s).")
+            % {"v": previous.label, "day": _d(previous.effective_date)},
+            code="invalid",
+            field="effective_date",
+        )
+    if previous is not None and previous.ended_on == current.effective_date:
+        previous.ended_on = day
+        previous.save(update_fields=["ended_on"])
+    current.effective_date = day
+    current.save(update_fields=["effective_date"])
+    return True
 
 
 def _lock_is_stale(document: Document) -> bool:
@@ -255,6 +401,7 @@ def unlock_document(*, actor, document: Document) -> Document:
     return document
 
 
+@files.removed_on_rollback
 @transaction.atomic
 def upload_version(
     *, actor, document: Document, data: bytes, file_name: str, change_summary: str = ""
@@ -626,6 +773,7 @@ def download(version: DocumentVersion) -> tuple[bytes, str, str]:
 # --- external documents -----------------------------------------------------------------------------
 
 
+@files.removed_on_rollback
 @transaction.atomic
 def add_external_document(
     *,
@@ -685,9 +833,7 @@ def add_external_document(
     )
     if data is not None:
         checked = files.check_upload(data, file_name)
-        entry.file.save(
-            f"{number.replace('/', '-')}.{checked.extension}", ContentFile(checked.data), save=False
-        )
+        files.store(entry.file, f"{number.replace('/', '-')}.{checked.extension}", checked.data)
     entry.refresh_search_text()
     entry.save(force_insert=True)
     _set_references(entry, documents, processes, procedures)
@@ -872,3 +1018,148 @@ __all__ = [
     "upload_version",
     "withdraw_document",
 ]
+
+
+# --- numbering schemes (quy tắc đánh mã) ------------------------------------------------------------
+
+_NUMBER_SPEC = re.compile(r"^(0?[1-9])?d?$")
+
+
+def check_pattern(pattern: str) -> str:
+    """The pattern stripped, or a DomainError saying in Vietnamese what is wrong with it. A pattern has
+    exactly one `{n}` (the number), optionally zero-padded (`{n:02d}`, `{n:03d}`), and gives codes of at
+    most 50 characters with no spaces."""
+    import string
+
+    pattern = (pattern or "").strip()
+    if not pattern:
+        raise DomainError(_("Cần mẫu mã, ví dụ QT.HT-{n:02d}."), code="required", field="pattern")
+    if len(pattern) > 50:
+        raise DomainError(_("Mẫu mã dài quá 50 ký tự."), code="invalid", field="pattern")
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        raise DomainError(
+            _("Mẫu mã có dấu ngoặc { } không khớp; số thứ tự viết là {n}, ví dụ QT.HT-{n:02d}."),
+            code="invalid",
+            field="pattern",
+        ) from None
+    fields = [(name, spec, conversion) for _text, name, spec, conversion in parts if name is not None]
+    for name, spec, conversion in fields:
+        if name != "n":
+            raise DomainError(
+                _("Mẫu mã chỉ dùng {n} cho số thứ tự; “{%(name)s}” không hợp lệ.") % {"name": name},
+                code="invalid",
+                field="pattern",
+            )
+        if conversion or not _NUMBER_SPEC.match(spec or ""):
+            raise DomainError(
+                _("Định dạng số “{n:%(spec)s}” không hợp lệ; dùng {n}, {n:02d} hoặc {n:03d}.")
+                % {"spec": spec or ""},
+                code="invalid",
+                field="pattern",
+            )
+    if len(fields) != 1:
+        raise DomainError(
+            _("Mẫu mã phải có đúng một chỗ {n} cho số thứ tự (đang có %(count)s), ví dụ QT.HT-{n:02d}.")
+            % {"count": len(fields)},
+            code="invalid",
+            field="pattern",
+        )
+    sample = pattern.format(n=1)
+    if any(ch.isspace() for ch in sample):
+        raise DomainError(_("Mã tài liệu không được có dấu cách."), code="invalid", field="pattern")
+    if not any(ch.isalpha() for text, *_rest in parts for ch in text):
+        raise DomainError(
+            _("Mẫu mã cần có chữ cái ký hiệu ngoài số thứ tự, ví dụ BM-{n:02d}."),
+            code="invalid",
+            field="pattern",
+        )
+    return pattern
+
+
+def preview_code(agency, kind: str, pattern: str | None = None, number: int | None = None) -> str:
+    """The code the next document of `kind` would get (codes already taken are skipped), without
+    using the number up. `pattern`/`number` preview a change before it is saved."""
+    scheme = NumberingScheme.objects.filter(agency=agency, kind=kind).first()
+    if scheme is None:
+        scheme = NumberingScheme(agency=agency, kind=kind, pattern=DEFAULT_PATTERNS.get(kind, "TL-{n:02d}"))
+    if pattern is not None:
+        scheme.pattern = pattern
+    if number is not None:
+        scheme.next_number = number
+    taken = set(Document.objects.filter(agency=agency).values_list("code", flat=True))
+    number = scheme.next_number
+    while scheme.format(number) in taken:
+        number += 1
+    return scheme.format(number)
+
+
+def numbering_overview(agency) -> list[dict]:
+    """One row per document kind: the saved scheme (or the default not yet saved), the next code and
+    how many documents of that kind the register holds."""
+    from django.db.models import Count
+
+    schemes = {s.kind: s for s in NumberingScheme.objects.filter(agency=agency)}
+    counts = dict(
+        Document.objects.filter(agency=agency)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    taken = set(Document.objects.filter(agency=agency).values_list("code", flat=True))
+    rows = []
+    for kind, label in DocumentKind.choices:
+        scheme = schemes.get(kind) or NumberingScheme(
+            agency=agency, kind=kind, pattern=DEFAULT_PATTERNS.get(kind, "TL-{n:02d}")
+        )
+        number = scheme.next_number
+        while scheme.format(number) in taken:
+            number += 1
+        rows.append(
+            {
+                "kind": kind,
+                "label": label,
+                "scheme": scheme,
+                "saved": scheme.pk is not None,
+                "next_code": scheme.format(number),
+                "documents": counts.get(kind, 0),
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def save_numbering_scheme(*, actor, agency, kind: str, pattern: str, next_number: int) -> NumberingScheme:
+    """Đặt quy tắc đánh mã of `kind` in `agency`: the pattern and the next number (codes already in the
+    register are still skipped when a document is numbered). ISO secretary, head or administrator."""
+    if actor is not None:
+        _require(perms.can_manage_documents(actor, agency))
+    if kind not in DocumentKind.values:
+        raise DomainError(_("Loại tài liệu không hợp lệ."), code="invalid", field="kind")
+    pattern = check_pattern(pattern)
+    if not isinstance(next_number, int) or not 1 <= next_number <= 99999:
+        raise DomainError(_("Số tiếp theo phải từ 1 đến 99999."), code="invalid", field="next_number")
+    if len(pattern.format(n=next_number)) > 50:
+        raise DomainError(_("Mã sinh ra dài quá 50 ký tự."), code="invalid", field="pattern")
+    scheme, created = NumberingScheme.objects.select_for_update().get_or_create(
+        agency=agency,
+        kind=kind,
+        defaults={"pattern": pattern, "next_number": next_number},
+    )
+    before = None if created else {"pattern": scheme.pattern, "next_number": scheme.next_number}
+    if not created:
+        if (scheme.pattern, scheme.next_number) == (pattern, next_number):
+            return scheme
+        scheme.pattern, scheme.next_number = pattern, next_number
+        scheme.save(update_fields=["pattern", "next_number"])
+    record_event(
+        actor=actor,
+        verb="document.numbering",
+        obj=scheme,
+        agency=agency,
+        object_repr=str(DocumentKind(kind).label)[:255],
+        before=before,
+        after={"kind": kind, "pattern": pattern, "next_number": next_number},
+    )
+    return scheme

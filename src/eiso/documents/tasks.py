@@ -39,3 +39,12 @@ def extract_version_text(version_id: int) -> dict:
             text=text, text_status=status, search_text=search_text
         )
     return {"version": version_id, "status": status, "chars": len(text)}
+
+
+@task()
+def remind_reviews(days: int = 30) -> dict:
+    """The periodic-review reminder (`eiso.documents.reminders.remind`) as a task; idempotent."""
+    from eiso.documents import reminders
+
+    result = reminders.remind(days=days)
+    return {"documents": result.documents, "notified": result.notified}

@@ -10,7 +10,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,10 +27,12 @@ from eiso.documents.forms import (
     ChangeRequestForm,
     DecideForm,
     DistributeForm,
+    DocumentEditForm,
     DocumentForm,
     ExternalForm,
     ImportForm,
     IssueForm,
+    NumberingSchemeForm,
     ReasonForm,
     RegisterFilterForm,
     ReplaceForm,
@@ -41,6 +43,7 @@ from eiso.documents.models import (
     Acknowledgement,
     ChangeRequest,
     Document,
+    DocumentKind,
     DocumentVersion,
     ExternalDocument,
     VersionStatus,
@@ -65,6 +68,12 @@ def _version(request, pk) -> DocumentVersion:
     return get_object_or_404(
         DocumentVersion.objects.visible_to(request.user).select_related("document__agency"), pk=pk
     )
+
+
+def _can_number(request) -> bool:
+    """Whether the "Quy tắc đánh mã" tab shows: the register's managers of the active agency."""
+    agency = getattr(request, "active_agency", None)
+    return bool(agency) and perms.can_manage_documents(request.user, agency)
 
 
 def _query(request) -> str:
@@ -100,7 +109,13 @@ def register(request):
         return render(
             request,
             "documents/register.html",
-            {"form": form, "page": page, "hits": True, "query": _query(request)},
+            {
+                "form": form,
+                "page": page,
+                "hits": True,
+                "query": _query(request),
+                "can_number": _can_number(request),
+            },
         )
     rows = Document.objects.visible_to(request.user).for_list()
     if data.get("kind"):
@@ -123,6 +138,7 @@ def register(request):
             "query": _query(request),
             "can_create": bool(agency) and perms.can_edit_documents(request.user, agency),
             "can_start": bool(agency) and perms.can_manage_documents(request.user, agency),
+            "can_number": _can_number(request),
         },
     )
 
@@ -171,6 +187,116 @@ def start_kit(request):
     return redirect("documents:register")
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request, pk):
+    """Sửa thông tin tài liệu: title, owning unit, review period, confidentiality, the effective date of
+    the version in force, and the links to an internal process and to external (legal) documents."""
+    from eiso.processes.models import InternalProcess
+
+    document = get_object_or_404(
+        Document.objects.visible_to(request.user).select_related(
+            "agency", "owner_unit", "current_version", "latest_version"
+        ),
+        pk=pk,
+    )
+    if not perms.can_edit_metadata(request.user, document):
+        raise Http404
+    agency = document.agency
+    current = document.current_version
+    in_force = current is not None and current.status == VersionStatus.ISSUED
+    withdrawn = (
+        current is not None
+        and current.status == VersionStatus.WITHDRAWN
+        and document.latest_version_id == current.pk
+    )
+    initial = {
+        "title": document.title,
+        "owner_unit": document.owner_unit_id,
+        "review_months": document.review_months,
+        "confidentiality": document.confidentiality,
+        "effective_date": current.effective_date if in_force else None,
+        "process": document.process_id,
+        "external_documents": list(document.external_references.values_list("pk", flat=True)),
+    }
+    form = DocumentEditForm(
+        request.POST or None,
+        initial=initial,
+        units=Agency.objects.filter(path__startswith=agency.path).active_on().order_by("path"),
+        processes=InternalProcess.objects.filter(agency=agency).order_by("code"),
+        externals=ExternalDocument.objects.filter(agency=agency)
+        .select_related("legal_document")
+        .order_by("legal_document__number"),
+        with_effective_date=in_force,
+    )
+    if request.method == "POST" and form.is_valid():
+        result = run_service(
+            form, services.update_document, actor=request.user, document=document, **form.cleaned_data
+        )
+        if result is not None:
+            messages.success(request, _("Đã lưu thông tin tài liệu %(code)s.") % {"code": document.code})
+            return redirect(document)
+    return render(
+        request,
+        "documents/document_edit.html",
+        {
+            "form": form,
+            "document": document,
+            "current": current,
+            "in_force": in_force,
+            "withdrawn": withdrawn,
+        },
+    )
+
+
+@login_required
+def numbering(request):
+    """Quy tắc đánh mã: the agency's pattern and next code for each kind of document."""
+    agency = getattr(request, "active_agency", None)
+    if not _can_number(request):
+        raise Http404
+    return render(
+        request,
+        "documents/numbering.html",
+        {"agency": agency, "rows": services.numbering_overview(agency), "can_number": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def numbering_edit(request, kind):
+    agency = getattr(request, "active_agency", None)
+    if not _can_number(request) or kind not in DocumentKind.values:
+        raise Http404
+    row = next(r for r in services.numbering_overview(agency) if r["kind"] == kind)
+    scheme = row["scheme"]
+    form = NumberingSchemeForm(
+        request.POST or None, initial={"pattern": scheme.pattern, "next_number": scheme.next_number}
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            services.save_numbering_scheme,
+            actor=request.user,
+            agency=agency,
+            kind=kind,
+            pattern=form.cleaned_data["pattern"],
+            next_number=form.cleaned_data["next_number"],
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                _("Đã lưu quy tắc đánh mã “%(kind)s”: tài liệu tiếp theo sẽ có mã %(code)s.")
+                % {"kind": row["label"], "code": services.preview_code(agency, kind)},
+            )
+            return redirect("documents:numbering")
+    return render(
+        request,
+        "documents/numbering_form.html",
+        {"form": form, "row": row, "agency": agency},
+    )
+
+
 def _audit(request, document, versions):
     q = Q(object_type=Document._meta.label_lower, object_id=str(document.pk))
     q |= Q(object_type=DocumentVersion._meta.label_lower, object_id__in=[str(v.pk) for v in versions])
@@ -210,6 +336,10 @@ def document_detail(request, pk):
         "can_approve": perms.can_approve_document(user, document),
         "can_manage": perms.can_manage_documents(user, agency),
         "can_withdraw": perms.can_withdraw_document(user, agency),
+        "can_edit_metadata": perms.can_edit_metadata(user, document),
+        "external_refs": document.external_references.select_related("legal_document").order_by(
+            "legal_document__number"
+        ),
         "can_take_part": perms.can_take_part(user, agency),
         "upload_form": UploadForm(),
         "sign_form": SignForm(),
@@ -465,26 +595,20 @@ def version_preview(request, pk):
 @login_required
 def my_documents(request):
     """Tài liệu cần đọc: documents in force distributed to me that I have not acknowledged."""
-    from eiso.documents.models import Distribution
-
     user = request.user
-    unit_ids = list(user.memberships.active_on().values_list("agency_id", flat=True))
-    distributed = Distribution.objects.filter(Q(user=user) | Q(unit_id__in=unit_ids)).values("document_id")
-    rows = (
-        Document.objects.visible_to(user)
-        .filter(pk__in=distributed, current_version__status=VersionStatus.ISSUED)
-        .exclude(current_version__acknowledgements__user=user)
-        .for_list()
-        .order_by("code")
-    )
-    return render(request, "documents/my_documents.html", {"rows": rows})
+    rows = Document.objects.visible_to(user).to_read_by(user).for_list().order_by("code")
+    return render(request, "documents/my_documents.html", {"rows": rows, "can_number": _can_number(request)})
 
 
 @login_required
 def reviews_due(request):
     """Đến hạn soát xét định kỳ (within 30 days or past)."""
     rows = Document.objects.visible_to(request.user).review_due().for_list().order_by("next_review_on")
-    return render(request, "documents/reviews_due.html", {"rows": rows, "today": datetime.date.today()})
+    return render(
+        request,
+        "documents/reviews_due.html",
+        {"rows": rows, "today": datetime.date.today(), "can_number": _can_number(request)},
+    )
 
 
 # --- external documents -------------------------------------------------------------------------------
@@ -499,7 +623,11 @@ def external_list(request):
         ExternalDocument.objects.visible_to(request.user)
         .search(q)
         .select_related("agency", "legal_document__replaced_by")
-        .prefetch_related("documents", "processes", "procedures")
+        .prefetch_related(
+            Prefetch("documents", queryset=Document.objects.visible_to(request.user)),
+            "processes",
+            "procedures",
+        )
         .order_by("legal_document__number")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -519,6 +647,7 @@ def external_list(request):
             "query": _query(request),
             "flags": flags[:50],
             "can_manage": bool(agency) and perms.can_manage_documents(request.user, agency),
+            "can_number": _can_number(request),
         },
     )
 

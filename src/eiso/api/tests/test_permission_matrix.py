@@ -10,7 +10,15 @@ import pytest
 
 from eiso.accounts import roles
 from eiso.accounts.models import Membership, User
-from eiso.api.tests.world import ALL_ROLES, World, row_counts
+from eiso.api.tests.world import (
+    ALL_ROLES,
+    PASSWORD,
+    DocumentsWorld,
+    World,
+    add_documents,
+    document_counts,
+    row_counts,
+)
 from eiso.core.models import AuditEvent
 from eiso.organizations.models import Agency, OversightScope
 
@@ -258,3 +266,169 @@ def test_writes_inside_scope_follow_the_rules(world, api, role):
             assert row_counts() == before, (method, url)
         else:
             assert row_counts()["audit"] > before["audit"], (method, url)
+
+
+# --- the document register (eiso.documents) --------------------------------------------------------
+
+
+@pytest.fixture
+def docs(world, settings, tmp_path) -> DocumentsWorld:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return add_documents(world)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_document_lists_and_details_follow_scope_and_confidentiality(world, docs, api, role):
+    client = api(world.users[role])
+    visible = docs.visible_ids(world, role)
+    own, restricted, other = docs.own, docs.restricted, docs.other
+    assert {r["id"] for r in _all(client, "/api/v1/documents/")} == visible
+    versions = {r["document"] for r in _all(client, "/api/v1/document-versions/")}
+    assert versions == visible
+    hits = {r["document"] for r in _all(client, "/api/v1/document-search/?q=quy+trinh")}
+    assert hits == visible
+    changes = {r["document"] for r in _all(client, "/api/v1/document-change-requests/")}
+    assert changes == visible & {own.pk, other.pk}
+    externals = {r["id"] for r in _all(client, "/api/v1/external-documents/")}
+    assert (docs.other_external.pk in externals) is (role == roles.ADMIN)
+    mine = {r["id"] for r in _all(client, "/api/v1/documents/mine/")}
+    assert mine == set()  # nobody in this list was sent one of them (the outsider is not listed)
+    for document in (own, restricted, other):
+        expected = 200 if document.pk in visible else 404
+        version = document.current_version_id
+        for url in (
+            f"/api/v1/documents/{document.pk}/",
+            f"/api/v1/documents/{document.pk}/read-status/",
+            f"/api/v1/documents/{document.pk}/distribution/",
+            f"/api/v1/document-versions/{version}/",
+            f"/api/v1/document-versions/{version}/download/",
+        ):
+            assert client.get(url).status_code == expected, (document.title, url)
+    for change in (docs.own_change, docs.other_change):
+        expected = 200 if change.document_id in visible else 404
+        assert client.get(f"/api/v1/document-change-requests/{change.pk}/").status_code == expected
+    expected = 200 if role == roles.ADMIN else 404
+    assert client.get(f"/api/v1/external-documents/{docs.other_external.pk}/").status_code == expected
+
+
+def test_the_outsider_reads_their_own_register(world, docs, api):
+    """The same endpoints answer in Hải Phòng for Hải Phòng (so the 404s above are about scope)."""
+    client = api(world.outsider)
+    assert {r["id"] for r in _all(client, "/api/v1/documents/")} == {docs.other.pk}
+    assert {r["id"] for r in _all(client, "/api/v1/documents/mine/")} == {docs.other.pk}
+    assert client.get(f"/api/v1/document-change-requests/{docs.other_change.pk}/").status_code == 200
+
+
+def _outside_document_writes(world: World, docs: DocumentsWorld) -> list[tuple[str, str, dict]]:
+    other, version = docs.other, docs.other.current_version_id
+    change, entry = docs.other_change, docs.other_external
+    return [
+        ("post", "/api/v1/documents/", {"agency": world.commune_b.pk, "kind": "form", "title": "Biểu mẫu"}),
+        ("post", f"/api/v1/documents/{other.pk}/upload/", {"change_summary": "x"}),
+        ("post", f"/api/v1/documents/{other.pk}/lock/", {}),
+        ("delete", f"/api/v1/documents/{other.pk}/lock/", {}),
+        ("post", f"/api/v1/documents/{other.pk}/withdraw/", {"reason": "Thu hồi"}),
+        ("post", f"/api/v1/documents/{other.pk}/distribution/", {"units": [world.commune_a.pk]}),
+        ("post", f"/api/v1/documents/{docs.own.pk}/distribution/", {"units": [world.commune_b.pk]}),
+        ("post", f"/api/v1/documents/{docs.own.pk}/distribution/", {"users": [world.outsider.pk]}),
+        ("post", f"/api/v1/documents/{docs.restricted.pk}/lock/", {}),
+        ("post", f"/api/v1/document-versions/{version}/submit/", {"password": PASSWORD}),
+        ("post", f"/api/v1/document-versions/{version}/review/", {"password": PASSWORD}),
+        ("post", f"/api/v1/document-versions/{version}/approve/", {"password": PASSWORD}),
+        ("post", f"/api/v1/document-versions/{version}/return/", {"reason": "Trả lại"}),
+        ("post", f"/api/v1/document-versions/{version}/issue/", {}),
+        ("post", f"/api/v1/document-versions/{version}/acknowledge/", {}),
+        ("post", f"/api/v1/document-versions/{docs.restricted.current_version_id}/acknowledge/", {}),
+        ("post", "/api/v1/document-change-requests/", {"document": other.pk, "text": "Sửa"}),
+        ("post", "/api/v1/document-change-requests/", {"document": docs.restricted.pk, "text": "Sửa"}),
+        ("post", f"/api/v1/document-change-requests/{change.pk}/accept/", {}),
+        ("post", f"/api/v1/document-change-requests/{change.pk}/reject/", {"note": "Không"}),
+        ("post", "/api/v1/external-documents/", {"agency": world.commune_b.pk, "number": "30/2020/NĐ-CP"}),
+        (
+            "post",
+            "/api/v1/external-documents/",
+            {"agency": world.commune_a.pk, "number": "1", "documents": [other.pk]},
+        ),
+        (
+            "post",
+            f"/api/v1/external-documents/{entry.pk}/replace/",
+            {"replacement_number": "118/2025/NĐ-CP", "effective_date": "2026-03-02"},
+        ),
+    ]
+
+
+# Roles for whom the restricted document of Xã Văn Giang is hidden (its writes are 404 as well).
+HIDDEN_RESTRICTED = {r for r in NON_ADMIN_ROLES if r not in (roles.AGENCY_HEAD, roles.ISO_SECRETARY)}
+
+
+@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
+def test_document_writes_outside_scope_are_404_and_leave_nothing(world, docs, api, role):
+    client = api(world.users[role])
+    before = document_counts()
+    restricted_urls = {
+        f"/api/v1/documents/{docs.restricted.pk}/lock/",
+        f"/api/v1/document-versions/{docs.restricted.current_version_id}/acknowledge/",
+    }
+    for method, url, payload in _outside_document_writes(world, docs):
+        on_restricted = url in restricted_urls or payload.get("document") == docs.restricted.pk
+        if on_restricted and role not in HIDDEN_RESTRICTED:
+            continue  # the head and the ISO secretary read it: the rules decide (as for any document)
+        response = getattr(client, method)(url, payload, format="json")
+        assert response.status_code == 404, (method, url, payload, response.json())
+        assert response.json()["code"] == "not_found"
+    assert document_counts() == before
+
+
+# Inside the scope, on Xã Văn Giang's internal document: who may do what.
+_EDITORS = {roles.ADMIN, roles.AGENCY_HEAD, roles.ISO_SECRETARY, roles.OFFICER}
+_MANAGERS = {roles.ADMIN, roles.AGENCY_HEAD, roles.ISO_SECRETARY}
+_TAKE_PART = _EDITORS | {roles.RECEIVER, roles.INTERNAL_AUDITOR}
+
+
+def _table(allowed: set[str], ok: int) -> dict[str, int]:
+    return {role: 404 if role == roles.UNIT_HEAD else ok if role in allowed else 403 for role in ALL_ROLES}
+
+
+LOCK_OWN_DOCUMENT = _table(_EDITORS, 200)
+DISTRIBUTE_OWN_DOCUMENT = _table(_MANAGERS, 200)
+RAISE_CHANGE_REQUEST = _table(_TAKE_PART, 201)
+DECIDE_CHANGE_REQUEST = _table(_MANAGERS, 200)
+ACKNOWLEDGE_OWN_DOCUMENT = _table(_TAKE_PART, 200)
+WITHDRAW_OWN_DOCUMENT = _table({roles.ADMIN, roles.AGENCY_HEAD}, 200)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_document_writes_inside_scope_follow_the_rules(world, docs, api, role):
+    client = api(world.users[role])
+    own, version = docs.own, docs.own.current_version_id
+    cases = [
+        (LOCK_OWN_DOCUMENT, "post", f"/api/v1/documents/{own.pk}/lock/", {}),
+        (
+            DISTRIBUTE_OWN_DOCUMENT,
+            "post",
+            f"/api/v1/documents/{own.pk}/distribution/",
+            {"units": [world.commune_office.pk]},
+        ),
+        (
+            RAISE_CHANGE_REQUEST,
+            "post",
+            "/api/v1/document-change-requests/",
+            {"document": own.pk, "text": "Sửa"},
+        ),
+        (DECIDE_CHANGE_REQUEST, "post", f"/api/v1/document-change-requests/{docs.own_change.pk}/accept/", {}),
+        (ACKNOWLEDGE_OWN_DOCUMENT, "post", f"/api/v1/document-versions/{version}/acknowledge/", {}),
+        (
+            WITHDRAW_OWN_DOCUMENT,
+            "post",
+            f"/api/v1/documents/{own.pk}/withdraw/",
+            {"reason": "Không còn áp dụng"},
+        ),
+    ]
+    for table, method, url, payload in cases:
+        before = document_counts()
+        response = getattr(client, method)(url, payload, format="json")
+        assert response.status_code == table[role], (role, method, url, response.json())
+        if response.status_code in (403, 404):
+            assert document_counts() == before, (method, url)
+        else:
+            assert document_counts()["audit"] > before["audit"], (method, url)

@@ -204,3 +204,93 @@ def row_counts() -> dict[str, int]:
         "audit": AuditEvent.objects.count(),
         "last_audit": AuditEvent.objects.order_by("-id").values_list("id", flat=True).first(),
     }
+
+
+# A PDF as small as the register accepts (its type is read from the content: "%PDF-").
+TINY_PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@dataclass
+class DocumentsWorld:
+    """Documents added to a `World` by `add_documents`, each issued (version 01 in force)."""
+
+    own: object  # Xã Văn Giang, internal
+    restricted: object  # Xã Văn Giang, restricted ("mật"), owned by its office
+    other: object  # Phường Hồng Bàng (Hải Phòng), internal, distributed, with a change request
+    own_change: object
+    other_change: object
+    other_external: object
+
+    def visible_ids(self, world: World, role: str) -> set[int]:
+        """Documents each role should read: its scope, and the restricted one only for the
+        administrator, the head and the ISO secretary of Xã Văn Giang (see eiso.documents.querysets)."""
+        agencies = world.visible_agency_ids(role)
+        ids = {d.pk for d in (self.own, self.other) if d.agency_id in agencies}
+        if role in (roles.ADMIN, roles.AGENCY_HEAD, roles.ISO_SECRETARY):
+            ids.add(self.restricted.pk)
+        return ids
+
+
+def add_documents(world: World) -> DocumentsWorld:
+    """Issue three documents through the services as the system (actor=None). Set MEDIA_ROOT first."""
+    from eiso.documents import services as documents
+
+    def issue(agency, title, **kwargs):
+        document = documents.create_document(
+            actor=None,
+            agency=agency,
+            kind="system_procedure",
+            title=title,
+            data=TINY_PDF,
+            file_name="a.pdf",
+            **kwargs,
+        )
+        version = document.latest_version
+        documents.submit_version(actor=None, version=version)
+        documents.approve_version(actor=None, version=version)
+        documents.issue_version(actor=None, version=version)
+        document.refresh_from_db()
+        return document
+
+    own = issue(world.commune_a, "Quy trình kiểm soát tài liệu")
+    restricted = issue(
+        world.commune_a,
+        "Quy trình quản lý hồ sơ mật",
+        confidentiality="restricted",
+        owner_unit=world.commune_office,
+    )
+    other = issue(world.commune_b, "Quy trình kiểm soát hồ sơ Hồng Bàng")
+    documents.distribute(actor=None, document=other, units=[world.commune_b], users=[world.outsider])
+    return DocumentsWorld(
+        own=own,
+        restricted=restricted,
+        other=other,
+        own_change=documents.raise_change_request(
+            actor=world.users[roles.OFFICER], document=own, text="Sửa bước 2"
+        ),
+        other_change=documents.raise_change_request(actor=world.outsider, document=other, text="Sửa bước 3"),
+        other_external=documents.add_external_document(
+            actor=None, agency=world.commune_b, number="61/2018/NĐ-CP", documents=[other]
+        ),
+    )
+
+
+def document_counts() -> dict[str, int]:
+    """Everything a refused write on the register must leave untouched."""
+    from eiso.documents.models import (
+        Acknowledgement,
+        ChangeRequest,
+        Distribution,
+        Document,
+        DocumentVersion,
+        ExternalDocument,
+        Signature,
+    )
+
+    counts = {m.__name__: m.objects.count() for m in (Document, DocumentVersion, Signature, Distribution)}
+    counts.update({m.__name__: m.objects.count() for m in (Acknowledgement, ChangeRequest, ExternalDocument)})
+    counts["locked"] = Document.objects.filter(locked_by__isnull=False).count()
+    counts["statuses"] = sorted(DocumentVersion.objects.values_list("pk", "status"))
+    counts["decided"] = ChangeRequest.objects.exclude(status="open").count()
+    counts.update(row_counts())
+    return counts

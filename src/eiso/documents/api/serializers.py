@@ -1,10 +1,14 @@
 """Serializers of the register API: outputs, and input serializers for each action."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from eiso.accounts.models import User
 from eiso.api.fields import VisibleRelatedField
 from eiso.documents.models import (
+    ChangeRequest,
     Confidentiality,
+    Distribution,
     Document,
     DocumentKind,
     DocumentVersion,
@@ -186,3 +190,62 @@ class SearchQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False)
     status = serializers.CharField(required=False, allow_blank=True, default="")
     unit = serializers.IntegerField(required=False)
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    document_code = serializers.CharField(source="document.code", read_only=True)
+    raised_by = serializers.CharField(source="raised_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "document",
+            "document_code",
+            "raised_by",
+            "text",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        ]
+
+
+class ChangeRequestInputSerializer(serializers.Serializer):
+    document = VisibleRelatedField(Document)
+    text = serializers.CharField(help_text="What should change, and why.")
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required when the request is rejected."
+    )
+
+
+class DistributionSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    username = serializers.CharField(source="user.username", read_only=True, default=None)
+    full_name = serializers.CharField(source="user.full_name", read_only=True, default=None)
+
+    class Meta:
+        model = Distribution
+        fields = ["id", "unit", "unit_name", "user", "username", "full_name", "created_at"]
+
+
+class DistributeInputSerializer(serializers.Serializer):
+    units = serializers.ListField(
+        child=VisibleRelatedField(Agency),
+        required=False,
+        default=list,
+        help_text="Units of the document's agency: everyone holding a role there must read it.",
+    )
+    users = serializers.ListField(
+        child=VisibleRelatedField(User), required=False, default=list, help_text="People who must read it."
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("units") and not attrs.get("users"):
+            raise serializers.ValidationError(_("Chọn ít nhất một đơn vị hoặc một người nhận."))
+        return attrs

@@ -1,9 +1,12 @@
-"""API of the register: /api/v1/documents/, /document-versions/, /external-documents/, /document-search/.
+"""API of the register: /api/v1/documents/, /document-versions/, /document-change-requests/,
+/external-documents/, /document-search/.
 
-Thin: parse input, find the object through `visible_to(request.user)` (outside scope is 404), call one
-service (which checks permission and audits), serialize the result.
+Thin: parse input, find the object through `visible_to(request.user)` (outside the scope, or a
+restricted document the caller may not read, is 404 — see `eiso.documents.querysets`), call one service
+(which checks permission and audits), serialize the result.
 """
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -15,7 +18,7 @@ from eiso.api.mixins import ApiViewMixin
 from eiso.api.serializers import READ_ERRORS, WRITE_ERRORS
 from eiso.documents import search, services
 from eiso.documents.api import serializers as s
-from eiso.documents.models import Document, DocumentVersion, ExternalDocument
+from eiso.documents.models import ChangeRequest, Document, DocumentVersion, ExternalDocument
 
 PARSERS = [MultiPartParser, FormParser, JSONParser]
 
@@ -88,10 +91,73 @@ class DocumentViewSet(
         return Response(
             {
                 "version": document.current_version_id,
-                "read": [{"username": u.username, "at": when} for u, when in read],
-                "unread": [{"username": u.username} for u, _w in unread],
+                "read": [{"username": u.username, "full_name": u.full_name, "at": when} for u, when in read],
+                "unread": [{"username": u.username, "full_name": u.full_name} for u, _w in unread],
             }
         )
+
+    @extend_schema(
+        summary="Documents I must read: in force, distributed to me or my unit, not yet acknowledged",
+        responses={200: s.DocumentSerializer(many=True)},
+    )
+    @action(detail=False)
+    def mine(self, request):
+        rows = self.filter_queryset(self.get_queryset().to_read_by(request.user))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.DocumentSerializer(page, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Who the document is distributed to (units and people)",
+        responses={200: s.DistributionSerializer(many=True), **READ_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Distribute to units of the agency and to people (those already there are kept)",
+        request=s.DistributeInputSerializer,
+        responses={200: s.DistributionSerializer(many=True), **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def distribution(self, request, pk=None):
+        document = self.get_object()
+        if request.method == "POST":
+            data = self.validated(s.DistributeInputSerializer)
+            services.distribute(
+                actor=request.user, document=document, units=data["units"], users=data["users"]
+            )
+        rows = document.distributions.select_related("unit", "user").order_by("pk")
+        return Response(s.DistributionSerializer(rows, many=True).data)
+
+    @extend_schema(
+        methods=["POST"],
+        summary="Take the edit lock (nhận soạn thảo): only its holder uploads drafts",
+        request=None,
+        responses={200: s.DocumentSerializer, **WRITE_ERRORS},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Release the edit lock (its holder, the ISO secretary or the head)",
+        request=None,
+        responses={200: s.DocumentSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post", "delete"], filter_backends=[], pagination_class=None)
+    def lock(self, request, pk=None):
+        document = self.get_object()
+        service = services.lock_document if request.method == "POST" else services.unlock_document
+        service(actor=request.user, document=document)
+        return Response(s.DocumentSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Withdraw the document (thu hồi): the version in force ends today, nothing replaces it",
+        request=s.ReasonInputSerializer,
+        responses={200: s.DocumentSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def withdraw(self, request, pk=None):
+        document = self.get_object()
+        data = self.validated(s.ReasonInputSerializer)
+        services.withdraw_document(actor=request.user, document=document, reason=data["reason"])
+        return Response(s.DocumentSerializer(self.get_object()).data)
 
 
 def _signed(service, name, summary):
@@ -187,6 +253,65 @@ class DocumentVersionViewSet(
 
 
 @extend_schema_view(
+    list=extend_schema(summary="Change requests (đề nghị sửa đổi) on the documents you can read"),
+    retrieve=extend_schema(
+        summary="One change request", responses={200: s.ChangeRequestSerializer, **READ_ERRORS}
+    ),
+)
+class ChangeRequestViewSet(
+    ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Đề nghị sửa đổi tài liệu: raised by anyone taking part in the agency's QMS, decided by its ISO
+    secretary or head."""
+
+    queryset = ChangeRequest.objects.all()
+    serializer_class = s.ChangeRequestSerializer
+    filterset_fields = ["document", "status"]
+
+    def get_queryset(self):
+        return (
+            self.scoped(ChangeRequest.objects.all())
+            .select_related("document", "raised_by", "decided_by")
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(
+        summary="Raise a change request on a document",
+        request=s.ChangeRequestInputSerializer,
+        responses={201: s.ChangeRequestSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request):
+        data = self.validated(s.ChangeRequestInputSerializer)
+        change = services.raise_change_request(actor=request.user, **data)
+        return Response(s.ChangeRequestSerializer(change).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request, accept: bool):
+        data = self.validated(s.DecisionInputSerializer)
+        change = services.decide_change_request(
+            actor=request.user, request=self.get_object(), accept=accept, note=data["note"]
+        )
+        return Response(s.ChangeRequestSerializer(change).data)
+
+    @extend_schema(
+        summary="Accept an open change request",
+        request=s.DecisionInputSerializer,
+        responses={200: s.ChangeRequestSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def accept(self, request, pk=None):
+        return self._decide(request, accept=True)
+
+    @extend_schema(
+        summary="Reject an open change request (the note says why)",
+        request=s.DecisionInputSerializer,
+        responses={200: s.ChangeRequestSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def reject(self, request, pk=None):
+        return self._decide(request, accept=False)
+
+
+@extend_schema_view(
     list=extend_schema(
         summary="Search code, title and content (diacritics ignored)", parameters=[s.SearchQuerySerializer]
     ),
@@ -226,7 +351,12 @@ class ExternalDocumentViewSet(
         return (
             self.scoped(ExternalDocument.objects.all())
             .select_related("legal_document__replaced_by")
-            .prefetch_related("documents", "processes", "procedures")
+            .prefetch_related(
+                # Only the referring documents the caller may read (restricted ones are left out).
+                Prefetch("documents", queryset=Document.objects.visible_to(self.request.user)),
+                "processes",
+                "procedures",
+            )
             .order_by("agency_id", "legal_document__number")
         )
 

@@ -15,10 +15,10 @@ from eiso.procedures.tests.conftest import as_json, portal_record
 
 pytestmark = pytest.mark.django_db
 
-# Measured: 9 (administrator) to 11 (oversight officer) — session + user, scope (memberships, oversight
+# Measured: 10 (administrator) to 12 (oversight officer) — session + user, scope (memberships, oversight
 # scopes), sector choices, agency choices, count, page (sectors are copied on the procedure), and the
-# shell's active agency and switcher.
-PAGE_BASELINE = 11
+# shell's active agency, switcher and unread-notifications bell.
+PAGE_BASELINE = 12
 # Measured: 4–6 — token + user, scope, count, page (and for procedures the two prefetches).
 API_BASELINES = {"/api/v1/procedures/": 6, "/api/v1/agency-procedures/": 5}
 

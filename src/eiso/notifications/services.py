@@ -1,0 +1,202 @@
+"""Every write to notifications (thông báo).
+
+`notify` is how any app tells people something: it creates at most one notification per (recipient,
+key) and e-mails the new ones. Call it from a service (inside its transaction) or a scheduled job.
+
+Audit policy: notifying is a system write that may reach many people, so each `notify` call that creates
+notifications appends **one** summarizing audit event ("notification.send": kind, key, count, recipient
+ids) in the same transaction; a call that creates nothing (a scheduled job running again) writes no
+event. Marking read changes only the reader's own inbox state, like opening a page, so `mark_read` and
+`mark_all_read` are not audited.
+
+E-mail goes through Django's configured backend (EMAIL_BACKEND and friends, docs/operations/install.md)
+only after the transaction commits, so a rolled-back change never sends mail. Each row is claimed by
+setting `emailed_at` before sending, so two processes never send the same one; a failed send is logged
+and the claim released (the notification stays in the app either way).
+"""
+
+import logging
+from collections.abc import Iterable
+from functools import partial
+
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from eiso.core.audit import record_event
+from eiso.core.errors import PermissionRefused
+from eiso.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+_KEY_LENGTH = Notification._meta.get_field("key").max_length
+_TITLE_LENGTH = Notification._meta.get_field("title").max_length
+_URL_LENGTH = Notification._meta.get_field("url").max_length
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    agency=None,
+    email: bool = True,
+    actor=None,
+) -> int:
+    """Gửi thông báo: one notification per recipient for `key`, unless that recipient already has one.
+
+    `recipients` are users (duplicates, None and locked accounts are skipped). `key` names the event,
+    e.g. "documents.review:12:2026-09-01": calling again with the same key notifies nobody twice, even
+    when two calls race (the unique (recipient, key) constraint decides; conflicts are ignored).
+    `url` is a path inside eISO or a full address. `email=False` keeps it in the app only. `actor` is
+    who caused it (None: the system). Returns how many notifications were created.
+    """
+    if not key or len(key) > _KEY_LENGTH:
+        raise ValueError(f"notify() needs a key of 1–{_KEY_LENGTH} characters")
+    if not kind:
+        raise ValueError("notify() needs a kind")
+    people = {}
+    for user in recipients:
+        if user is not None and user.pk is not None and user.is_active:
+            people.setdefault(user.pk, user)
+    if not people:
+        return 0
+    already = set(
+        Notification.objects.filter(recipient_id__in=people, key=key).values_list("recipient_id", flat=True)
+    )
+    new_ids = [pk for pk in people if pk not in already]
+    if not new_ids:
+        return 0
+    # One timestamp marks this call's rows: with ignore_conflicts the database does not say which rows
+    # it inserted, and a concurrent call for the same key carries another timestamp.
+    now = timezone.now()
+    title = " ".join(str(title).split())[:_TITLE_LENGTH]
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=pk,
+                agency=agency,
+                kind=kind,
+                title=title,
+                body=str(body),
+                url=str(url)[:_URL_LENGTH],
+                key=key,
+                created_at=now,
+            )
+            for pk in new_ids
+        ],
+        ignore_conflicts=True,
+    )
+    created = dict(
+        Notification.objects.filter(recipient_id__in=new_ids, key=key, created_at=now).values_list(
+            "pk", "recipient_id"
+        )
+    )
+    if not created:
+        return 0
+    record_event(
+        actor=actor,
+        verb="notification.send",
+        agency=agency,
+        object_type="notifications.notification",
+        object_id=key[:64],
+        object_repr=title,
+        after={"kind": kind, "key": key, "count": len(created), "recipients": sorted(created.values())},
+    )
+    if email and any(people[pk].email for pk in created.values()):
+        transaction.on_commit(partial(send_emails, list(created)))
+    return len(created)
+
+
+def absolute_url(url: str) -> str:
+    """A path inside eISO as a full address for e-mail (EISO_BASE_URL); full addresses stay as they are."""
+    if url.startswith("/"):
+        return settings.EISO_BASE_URL.rstrip("/") + url
+    return url
+
+
+def _message(notification: Notification, connection) -> mail.EmailMessage:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string(
+            "notifications/email.txt",
+            {
+                "notification": notification,
+                "link": absolute_url(notification.url) if notification.url else "",
+                "inbox": absolute_url(reverse("notifications:list")),
+            },
+        )
+    return mail.EmailMessage(
+        subject=f"[eISO] {notification.title}",
+        body=text,
+        to=[notification.recipient.email],
+        connection=connection,
+    )
+
+
+def send_emails(notification_ids: Iterable[int]) -> int:
+    """E-mail the given notifications that have not been e-mailed yet; returns how many were sent.
+
+    Runs outside any transaction (after commit). Rows are claimed in one UPDATE that sets `emailed_at`
+    to this call's timestamp; a failed send puts `emailed_at` back to empty.
+    """
+    ids = list(notification_ids)
+    claim = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
+        .exclude(recipient__email="")
+        .update(emailed_at=claim)
+    )
+    if not claimed:
+        return 0
+    rows = list(
+        Notification.objects.filter(pk__in=ids, emailed_at=claim)
+        .select_related("recipient", "agency")
+        .order_by("pk")
+    )
+    sent = 0
+    try:
+        connection = mail.get_connection()
+        connection.open()
+    except Exception:
+        logger.exception("cannot reach the mail server; %s notification e-mails not sent", len(rows))
+        Notification.objects.filter(pk__in=[n.pk for n in rows], emailed_at=claim).update(emailed_at=None)
+        return 0
+    try:
+        for notification in rows:
+            try:
+                _message(notification, connection).send()
+            except Exception:
+                logger.exception("e-mail of notification %s failed", notification.pk)
+                Notification.objects.filter(pk=notification.pk, emailed_at=claim).update(emailed_at=None)
+            else:
+                sent += 1
+    finally:
+        connection.close()
+    return sent
+
+
+def mark_read(*, actor, notification: Notification) -> Notification:
+    """Đánh dấu đã đọc: only the recipient may; reading it again changes nothing."""
+    if actor is None or notification.recipient_id != actor.pk:
+        raise PermissionRefused()
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def mark_all_read(*, actor) -> int:
+    """Đánh dấu tất cả đã đọc: the actor's unread notifications; returns how many."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionRefused()
+    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
