@@ -11,11 +11,17 @@ from eiso.accounts.api.views import ObtainTokenView
 from eiso.accounts.api.viewsets import MembershipViewSet, RoleViewSet, UserViewSet
 from eiso.core.api.viewsets import AuditEventViewSet
 from eiso.documents.api.viewsets import (
+    ChangeRequestViewSet,
     DocumentSearchViewSet,
     DocumentVersionViewSet,
     DocumentViewSet,
     ExternalDocumentViewSet,
 )
+from eiso.dossiers.api.forms import DossierFormView
+from eiso.dossiers.api.lookup import DossierStatusLookupView
+from eiso.dossiers.api.metrics import DossierMetricsView
+from eiso.dossiers.api.viewsets import DossierViewSet, WorkItemViewSet
+from eiso.notifications.api.viewsets import NotificationViewSet
 from eiso.organizations.api.viewsets import AgencyViewSet, OversightScopeViewSet
 from eiso.procedures.api.viewsets import (
     AgencyProcedureViewSet,
@@ -41,10 +47,14 @@ router.register("procedure-imports", ProcedureImportViewSet, basename="procedure
 router.register("documents", DocumentViewSet, basename="document")
 router.register("document-versions", DocumentVersionViewSet, basename="document-version")
 router.register("document-search", DocumentSearchViewSet, basename="document-search")
+router.register("document-change-requests", ChangeRequestViewSet, basename="document-change-request")
 router.register("external-documents", ExternalDocumentViewSet, basename="external-document")
 router.register("processes", ProcessViewSet, basename="process")
 router.register("process-versions", ProcessVersionViewSet, basename="process-version")
 router.register("review-flags", ReviewFlagViewSet, basename="review-flag")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("work-items", WorkItemViewSet, basename="work-item")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -56,5 +66,8 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("calendar/", include("eiso.calendars.api.urls")),
+    path("dossier-metrics/", DossierMetricsView.as_view(), name="dossier-metrics"),
+    path("public/dossier-status/", DossierStatusLookupView.as_view(), name="dossier-status-lookup"),
+    path("dossiers/<int:pk>/forms/<str:number>/", DossierFormView.as_view(), name="dossier-form"),
     path("", include(router.urls)),
 ]

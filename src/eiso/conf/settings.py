@@ -2,7 +2,9 @@
 
 Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, EISO_VAR_DIR,
 EMAIL_BACKEND / EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS,
-DEFAULT_FROM_EMAIL, EISO_BASE_URL, EISO_DB_CONN_MAX_AGE. See docs/operations/install.md.
+DEFAULT_FROM_EMAIL, EISO_BASE_URL, EISO_PUBLIC_BASE_URL, EISO_FORM_SET, EISO_DB_CONN_MAX_AGE,
+EISO_LOOKUP_LIMIT, EISO_REDIS_URL.
+See docs/operations/install.md.
 """
 
 import os
@@ -194,6 +196,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eiso@localhost")
 # Where people open eISO: links in notification e-mails (a page path is appended to it).
 EISO_BASE_URL = os.environ.get("EISO_BASE_URL", "http://127.0.0.1:8000")
+# Where applicants look their dossier up: the QR code on every one-stop form opens
+# {EISO_PUBLIC_BASE_URL}/tra-cuu-ho-so/?ma=<dossier code>.
+EISO_PUBLIC_BASE_URL = os.environ.get("EISO_PUBLIC_BASE_URL", "http://localhost:8000")
+# Which legal set of one-stop forms is printed: "tt03-2025" (Circular 03/2025/TT-VPCP, forms 01-07) or
+# "tt01-2018" (Circular 01/2018/TT-VPCP, forms 01-06). Templates: eiso/dossiers/form_templates/<set>/.
+EISO_FORM_SET = os.environ.get("EISO_FORM_SET", "tt03-2025")
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -236,6 +244,26 @@ SPECTACULAR_SETTINGS = {
 # Run a worker with `eiso db_worker` (docs/operations/install.md). A small single-node install may run
 # tasks inside the request instead: EISO_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend.
 TASKS = {"default": {"BACKEND": os.environ.get("EISO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- Caches: per-process by default; "shared" holds what every worker and node must agree on --------
+# The public dossier lookup counts attempts per client address there (docs/decisions/0019): the
+# database cache by default (table eiso_cache, created after `eiso migrate`), Redis with EISO_REDIS_URL.
+_REDIS_URL = os.environ.get("EISO_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
+        if _REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "eiso_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    ),
+}
+EISO_LOOKUP_CACHE = "shared"
+EISO_LOOKUP_LIMIT = int(os.environ.get("EISO_LOOKUP_LIMIT", "10"))  # public lookups per address …
+EISO_LOOKUP_WINDOW_SECONDS = 600  # … in 10 minutes
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

@@ -20,3 +20,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when the dire
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests roll back between tests: check the calendar version on every call instead of every 2 s.
 EISO_CALENDAR_CACHE_SECONDS = 0
+# `eiso demo` in tests (core's demo test, the browser journeys): fewer dossiers than the 1,500 of the
+# real demo (~72 s), still every state and open items at Phường Phố Hiến (eiso.dossiers.demo).
+EISO_DEMO_DOSSIERS = 0  # browser journeys that need a year of dossiers set EISO_DEMO_DOSSIERS themselves

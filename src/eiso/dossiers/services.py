@@ -93,7 +93,12 @@ def _lock_item(item_id: int) -> tuple[Dossier, WorkItem]:
     """Lock the item's dossier, then the item (always in this order, so two transitions never deadlock)."""
     dossier_id = WorkItem.objects.values_list("dossier_id", flat=True).get(pk=item_id)
     dossier = _lock(dossier_id)
-    item = WorkItem.objects.select_related("unit", "agency", "assignee").get(pk=item_id)
+    item = WorkItem.objects.select_related("assignee").get(pk=item_id)
+    # The item's agency (and, nearly always, its unit) is the dossier's, just read: no second join.
+    if item.agency_id == dossier.agency_id:
+        item.agency = dossier.agency
+    if item.unit_id == dossier.agency_id:
+        item.unit = dossier.agency
     return dossier, item
 
 
@@ -716,8 +721,35 @@ def complete_step(
     return opened
 
 
+def leads_to_result(dossier: Dossier, item: WorkItem, outcome: str = Outcome.DONE) -> bool:
+    """Whether completing `item` with `outcome` finishes processing (the page then asks for the result
+    number and summary). Read-only: used by the dossier page to show the right fields."""
+    if item.parent_id is not None or item.kind == "return_to_applicant":
+        return False
+    design = design_of(dossier)
+    step = design.step(item.step_number)
+    if step is None:
+        return False
+    for target in _successors(design, step, outcome):
+        nxt = None if target == END else design.step(target)
+        if nxt is None or nxt.kind == "return_to_applicant":
+            return True
+    return False
+
+
+def _has_parallel(design: ProcessDesign) -> bool:
+    """Whether any step can open several steps at once (only then can a step have to wait for a join)."""
+    return any(
+        len(_successors(design, step, outcome)) > 1
+        for step in design.steps
+        for outcome in (Outcome.DONE, Outcome.AGREED, Outcome.NOT_AGREED)
+    )
+
+
 def _branch_still_open(dossier: Dossier, design: ProcessDesign, target: int, *, exclude: int) -> bool:
     """Whether another parallel branch leading to `target` is still being worked on (join waits)."""
+    if not _has_parallel(design):  # a design without a split has no branch to wait for
+        return False
     for number in (
         dossier.work_items.filter(status=WorkStatus.OPEN, parent__isnull=True)
         .exclude(pk=exclude)

@@ -1,3 +1,9 @@
 """URL patterns of the dossier pages: reports (included by eiso.dossiers.urls)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from eiso.dossiers.views import reports
+
+urlpatterns: list = [
+    path("bao-cao/", reports.reports, name="reports"),
+]

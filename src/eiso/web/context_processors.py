@@ -9,11 +9,19 @@ def _nav(request):
         ("procedures:list", "clipboard-list", _("Thủ tục hành chính")),
         ("processes:list", "route", _("Quy trình nội bộ")),
         ("documents:register", "files", _("Tài liệu")),
+        ("dossiers:list", "folders", _("Hồ sơ")),
         ("calendars:home", "calendar", _("Lịch làm việc")),
     ]
     items.append(("accounts:users", "users", _("Người dùng")))
     items.append(("web:audit", "history", _("Nhật ký")))
     current = request.resolver_match.view_name if request.resolver_match else ""
+    children = {
+        "dossiers:list": [
+            (reverse("dossiers:receive"), _("Tiếp nhận")),
+            (reverse("dossiers:inbox"), _("Việc của tôi")),
+            (reverse("dossiers:list"), _("Danh sách hồ sơ")),
+        ]
+    }
     return [
         {
             "url": reverse(name),
@@ -21,6 +29,7 @@ def _nav(request):
             "label": label,
             "active": current == name
             or (not name.startswith("web:") and current.split(":")[0] == name.split(":")[0]),
+            "children": children.get(name, []),
         }
         for name, icon, label in items
     ]

@@ -1,0 +1,115 @@
+"""Concurrency on PostgreSQL: real threads, each on its own database connection, racing through the
+services. SQLite serialises every writer (IMMEDIATE transactions), so these races cannot happen there
+and the tests are skipped.
+
+- two officers complete the same step at once → one succeeds, the other gets a Conflict, one hand-over;
+- 50 receptions at once → unique codes, continuous form-07 book numbers, continuous daily serials;
+- two retries with the same Idempotency-Key at once → one dossier.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from eiso.accounts import roles
+from eiso.core.errors import Conflict
+from eiso.dossiers import services
+from eiso.dossiers.models import BookEntry, Dossier, HandOver, IdempotencyKey, WorkItem
+
+from .conftest import HOUSEHOLD, MONDAY, at
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks and concurrent transactions need PostgreSQL (SQLite serialises all writers)",
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keeps the seeded roles, calendar
+]
+
+
+def _race(calls):
+    """Run the callables at the same moment, each in its own thread and connection; return results
+    (or the exception raised) in order."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait(timeout=30)
+            return call()
+        except Exception as exc:  # noqa: BLE001 — the test inspects what each thread got
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_two_officers_completing_the_same_step_one_wins(receive_one, users):
+    dossier = receive_one()
+    services.complete_step(
+        actor=users[roles.RECEIVER], item=WorkItem.objects.get(dossier=dossier, status="open"), at=at(2, 11)
+    )
+    step2 = WorkItem.objects.get(dossier=dossier, status="open")
+    head, officer = users[roles.AGENCY_HEAD], users[roles.OFFICER]
+    results = _race(
+        [
+            lambda: services.complete_step(actor=officer, item=step2, note="Đủ điều kiện", at=at(2, 14)),
+            lambda: services.complete_step(actor=head, item=step2, note="Đủ điều kiện", at=at(2, 14)),
+        ]
+    )
+    winners = [r for r in results if isinstance(r, list)]
+    losers = [r for r in results if isinstance(r, Exception)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert isinstance(losers[0], Conflict) and "đã được xử lý" in losers[0].messages[0]
+    assert HandOver.objects.filter(dossier=dossier, action="complete", work_item=step2).count() == 1
+    assert WorkItem.objects.filter(dossier=dossier, status="open", step_number=3).count() == 1
+
+
+def test_fifty_concurrent_receptions_get_unique_codes_and_continuous_numbers(
+    world, catalogue, process, users
+):
+    receiver = users[roles.RECEIVER]
+
+    def receive(n):
+        return lambda: services.receive(
+            actor=receiver,
+            agency=world.commune_a,
+            procedure=catalogue[HOUSEHOLD],
+            channel="online",
+            applicant=services.Applicant(name=f"Người nộp {n}"),
+            at=MONDAY,
+        )
+
+    results = _race([receive(n) for n in range(50)])
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert errors == []
+    codes = [d.code for d in results]
+    assert len(set(codes)) == 50
+    assert sorted(int(c.rsplit("-", 1)[1]) for c in codes) == list(range(1, 51))
+    numbers = sorted(
+        BookEntry.objects.filter(dossier__in=[d.pk for d in results]).values_list("number", flat=True)
+    )
+    assert numbers == list(range(1, 51))
+
+
+def test_concurrent_retries_with_the_same_idempotency_key_make_one_dossier(world, catalogue, process, users):
+    receiver = users[roles.RECEIVER]
+    kwargs = {
+        "agency": world.commune_a,
+        "procedure": catalogue[HOUSEHOLD],
+        "channel": "online",
+        "applicant": services.Applicant(name="Trần Thị Bình"),
+        "at": MONDAY,
+    }
+
+    def retry():
+        return services.receive_idempotent(actor=receiver, key="retry-1", fingerprint={"n": 1}, **kwargs)
+
+    results = _race([retry, retry, retry])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len({dossier.pk for dossier, _created in results}) == 1
+    assert sorted(created for _dossier, created in results) == [False, False, True]
+    assert Dossier.objects.count() == 1 and IdempotencyKey.objects.count() == 1
