@@ -28,7 +28,6 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -85,15 +84,19 @@ def _lock(dossier_id: int) -> Dossier:
     return (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("agency", "clock", "process_version")
+        .defer("process_version__design")
         .get(pk=dossier_id)
     )
 
 
-def _lock_item(item_id: int) -> tuple[Dossier, WorkItem]:
-    """Lock the item's dossier, then the item (always in this order, so two transitions never deadlock)."""
-    dossier_id = WorkItem.objects.values_list("dossier_id", flat=True).get(pk=item_id)
+def _lock_item(item: WorkItem) -> tuple[Dossier, WorkItem]:
+    """Lock the item's dossier, then the item (always in this order, so two transitions never deadlock).
+
+    An item never changes dossier, so the caller's copy names it; the item itself is read again under
+    the lock."""
+    dossier_id = item.dossier_id or WorkItem.objects.values_list("dossier_id", flat=True).get(pk=item.pk)
     dossier = _lock(dossier_id)
-    item = WorkItem.objects.select_related("assignee").get(pk=item_id)
+    item = WorkItem.objects.select_related("assignee").get(pk=item.pk)
     # The item's agency (and, nearly always, its unit) is the dossier's, just read: no second join.
     if item.agency_id == dossier.agency_id:
         item.agency = dossier.agency
@@ -124,15 +127,23 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-@lru_cache(maxsize=512)
-def _design_of(process_version_id: int, design_json: str) -> ProcessDesign:
-    return ProcessDesign.from_json(design_json)
+_DESIGNS: dict[tuple, ProcessDesign] = {}
 
 
 def design_of(dossier: Dossier) -> ProcessDesign:
-    """The pinned design (versions in force never change, so the parsed design is cached)."""
+    """The pinned design, parsed once per process version.
+
+    Versions in force never change, so (id, last change) names one design; the JSON column is read
+    only on a miss (`_lock` defers it)."""
     version = dossier.process_version
-    return _design_of(version.pk, json.dumps(version.design, sort_keys=True))
+    key = (version.pk, version.updated_at)
+    design = _DESIGNS.get(key)
+    if design is None:
+        if len(_DESIGNS) > 512:
+            _DESIGNS.clear()
+        stored = type(version).objects.values_list("design", flat=True).get(pk=version.pk)
+        design = _DESIGNS[key] = ProcessDesign.from_dict(stored)
+    return design
 
 
 # --- who works on a step ---------------------------------------------------------------------------
@@ -617,7 +628,7 @@ def _require_item_actor(actor, item: WorkItem) -> None:
 @transaction.atomic
 def claim(*, actor, item: WorkItem) -> WorkItem:
     """Nhận xử lý: take an item waiting in the unit's pool."""
-    dossier, item = _lock_item(item.pk)
+    dossier, item = _lock_item(item)
     _refuse_transition(dossier, "claim")
     _require_open_item(item)
     if item.assignee_id is not None:
@@ -647,7 +658,7 @@ def complete_step(
 ) -> list[WorkItem]:
     """Hoàn thành bước và chuyển tiếp: close the item, record the hand-over, open the next step(s)."""
     at = _now(at)
-    dossier, item = _lock_item(item.pk)
+    dossier, item = _lock_item(item)
     _require_open_item(item)
     _refuse_transition(dossier, "complete_step")
     _require_item_actor(actor, item)
@@ -787,7 +798,7 @@ def return_to_step(
 ) -> WorkItem:
     """Trả lại bước N: the work goes back to an earlier step (e.g. appraisal again)."""
     at = _now(at)
-    dossier, item = _lock_item(item.pk)
+    dossier, item = _lock_item(item)
     _require_open_item(item)
     _refuse_transition(dossier, "return_to_step")
     _require_item_actor(actor, item)
@@ -837,7 +848,7 @@ def forward(
 ) -> WorkItem:
     """Chuyển người xử lý: the same step, another person (the time of the step keeps running)."""
     at = _now(at)
-    dossier, item = _lock_item(item.pk)
+    dossier, item = _lock_item(item)
     _require_open_item(item)
     _refuse_transition(dossier, "forward")
     _require_item_actor(actor, item)
@@ -875,7 +886,7 @@ def consult(
 ) -> WorkItem:
     """Lấy ý kiến: a sub-task to another body with its own deadline; the step waits for the answer."""
     at = _now(at)
-    dossier, item = _lock_item(item.pk)
+    dossier, item = _lock_item(item)
     _require_open_item(item)
     _refuse_transition(dossier, "consult")
     _require_item_actor(actor, item)
@@ -924,7 +935,7 @@ def consult(
 def answer_consultation(*, actor, item: WorkItem, note: str, at: datetime.datetime | None = None) -> WorkItem:
     """Ghi ý kiến trả lời của cơ quan được lấy ý kiến (early / on time / late against its deadline)."""
     at = _now(at)
-    dossier, item = _lock_item(item.pk)
+    dossier, item = _lock_item(item)
     _require_open_item(item)
     _refuse_transition(dossier, "answer_consultation")
     _require_item_actor(actor, item)
