@@ -105,6 +105,15 @@ def _lock_item(item: WorkItem) -> tuple[Dossier, WorkItem]:
     return dossier, item
 
 
+def _begin_item_action(actor, item: WorkItem, action: str) -> tuple[Dossier, WorkItem]:
+    """The prologue of every transition on a work item: lock, still open, allowed now, allowed to you."""
+    dossier, item = _lock_item(item)
+    _require_open_item(item)
+    _refuse_transition(dossier, action)
+    _require_item_actor(actor, item)
+    return dossier, item
+
+
 def _require_open_item(item: WorkItem) -> None:
     if item.status != WorkStatus.OPEN:
         who = (
@@ -658,10 +667,7 @@ def complete_step(
 ) -> list[WorkItem]:
     """Hoàn thành bước và chuyển tiếp: close the item, record the hand-over, open the next step(s)."""
     at = _now(at)
-    dossier, item = _lock_item(item)
-    _require_open_item(item)
-    _refuse_transition(dossier, "complete_step")
-    _require_item_actor(actor, item)
+    dossier, item = _begin_item_action(actor, item, "complete_step")
     if item.parent_id is not None:
         raise DomainError(_("Đây là việc lấy ý kiến: hãy ghi ý kiến trả lời."), code="is_consultation")
     if at < item.started_at:
@@ -798,10 +804,7 @@ def return_to_step(
 ) -> WorkItem:
     """Trả lại bước N: the work goes back to an earlier step (e.g. appraisal again)."""
     at = _now(at)
-    dossier, item = _lock_item(item)
-    _require_open_item(item)
-    _refuse_transition(dossier, "return_to_step")
-    _require_item_actor(actor, item)
+    dossier, item = _begin_item_action(actor, item, "return_to_step")
     if not note.strip():
         raise DomainError(_("Trả lại cần nêu lý do."), field="note")
     design = design_of(dossier)
@@ -848,10 +851,7 @@ def forward(
 ) -> WorkItem:
     """Chuyển người xử lý: the same step, another person (the time of the step keeps running)."""
     at = _now(at)
-    dossier, item = _lock_item(item)
-    _require_open_item(item)
-    _refuse_transition(dossier, "forward")
-    _require_item_actor(actor, item)
+    dossier, item = _begin_item_action(actor, item, "forward")
     from eiso.accounts.scope import scope_for
 
     if to_user is None or not scope_for(to_user).contains(item.agency, writable=True):
@@ -886,10 +886,7 @@ def consult(
 ) -> WorkItem:
     """Lấy ý kiến: a sub-task to another body with its own deadline; the step waits for the answer."""
     at = _now(at)
-    dossier, item = _lock_item(item)
-    _require_open_item(item)
-    _refuse_transition(dossier, "consult")
-    _require_item_actor(actor, item)
+    dossier, item = _begin_item_action(actor, item, "consult")
     if not body.strip():
         raise DomainError(_("Cần ghi cơ quan được lấy ý kiến."), field="body")
     try:
@@ -935,10 +932,7 @@ def consult(
 def answer_consultation(*, actor, item: WorkItem, note: str, at: datetime.datetime | None = None) -> WorkItem:
     """Ghi ý kiến trả lời của cơ quan được lấy ý kiến (early / on time / late against its deadline)."""
     at = _now(at)
-    dossier, item = _lock_item(item)
-    _require_open_item(item)
-    _refuse_transition(dossier, "answer_consultation")
-    _require_item_actor(actor, item)
+    dossier, item = _begin_item_action(actor, item, "answer_consultation")
     if item.parent_id is None:
         raise DomainError(_("Đây không phải việc lấy ý kiến."), code="not_consultation")
     if not note.strip():
