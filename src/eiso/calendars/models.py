@@ -206,7 +206,8 @@ class ClockRecord(models.Model):
     due moment — kept in step by the services and by the recomputation that follows a calendar
     change — and `status`, `is_open`, `period_opened_at` and the limit are copies for queries.
     `plain` says the due moment is just the limit added to `period_opened_at` (no pause, reset or
-    extension), which lets many clocks be recomputed at once with numpy.
+    extension, and the calendar's own reception cut-off), which lets many clocks be recomputed at once
+    with numpy. `cutoff` is a procedure's own reception cut-off, applied whenever the clock is loaded.
     """
 
     agency = models.ForeignKey(
@@ -229,6 +230,12 @@ class ClockRecord(models.Model):
     period_opened_at = models.DateTimeField(_("bắt đầu kỳ tính"), null=True, blank=True)
     due_at = models.DateTimeField(_("hạn"), null=True, blank=True)
     estimated = models.BooleanField(_("ước tính"), default=False)
+    cutoff = models.TimeField(
+        _("giờ chốt tiếp nhận riêng"),
+        null=True,
+        blank=True,
+        help_text=_("của thủ tục, thay cho giờ chốt của lịch cơ quan; trống: theo lịch"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -122,7 +122,9 @@ def recompute_open_clocks(
             selected.filter(plain=False, id__gt=last_id)
             .order_by("id")
             .select_for_update(of=("self",))
-            .values_list("id", "agency_id", "state", "due_at", "estimated")[: max(1, batch_size // 10)]
+            .values_list("id", "agency_id", "state", "due_at", "estimated", "cutoff")[
+                : max(1, batch_size // 10)
+            ]
         )
         if not rows:
             break
@@ -240,10 +242,11 @@ def _rebuilt_batch(rows: list[tuple], calendars: _Calendars, result: RecomputeRe
 
     calendars.load({row[1] for row in rows})
     ids, dues, flags = [], [], []
-    for clock_id, agency_id, state, due_at, estimated in rows:
+    for clock_id, agency_id, state, due_at, estimated, cutoff in rows:
         result.checked += 1
+        calendar = calendars[agency_id] if cutoff is None else calendars[agency_id].with_cutoff(cutoff)
         try:
-            clock = rebind(LegalClock.from_dict(state, calendars[agency_id]))
+            clock = rebind(LegalClock.from_dict(state, calendar))
             due = clock.due()
             flag = clock.estimated
         except CalendarError:

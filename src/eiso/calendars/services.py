@@ -576,6 +576,8 @@ def rebind(clock: LegalClock) -> LegalClock:
 def load_clock(record: ClockRecord, calendar: WorkingCalendar | None = None) -> LegalClock:
     """The LegalClock stored in `record`, on its agency's current calendar."""
     calendar = calendar or adapter.calendar_for(record.agency)
+    if record.cutoff is not None:
+        calendar = calendar.with_cutoff(record.cutoff)
     return rebind(LegalClock.from_dict(record.state, calendar))
 
 
@@ -586,7 +588,7 @@ def sync_columns(record: ClockRecord, clock: LegalClock) -> None:
     record.is_open = clock.state in OPEN_STATES
     record.amount = float(clock.amount) if clock.amount is not None else 0.0
     record.unit, record.mode = clock.unit, clock.mode
-    record.plain = not (clock.pauses or clock.resets or clock.extension)
+    record.plain = not (clock.pauses or clock.resets or clock.extension) and record.cutoff is None
     record.period_opened_at = clock.period_opened_at
     record.due_at = clock.due() if clock.state != "not_started" else None
     record.estimated = clock.estimated
@@ -611,8 +613,11 @@ def start_clock(
     unit: str = "working_days",
     mode: str = "hours",
     agency: Agency | None = None,
+    cutoff: datetime.time | None = None,
 ) -> ClockRecord:
-    """Bắt đầu tính thời hạn (e.g. a dossier received): a new open ClockRecord."""
+    """Bắt đầu tính thời hạn (e.g. a dossier received): a new open ClockRecord.
+
+    `cutoff` is the procedure's own reception cut-off when it has one (else the calendar's)."""
     _require_clock_scope(actor, agency)
     if not (subject or "").strip():
         raise DomainError(_("Cần ghi đối tượng tính thời hạn."), field="subject")
@@ -621,10 +626,13 @@ def start_clock(
         received_at = (
             received_at.replace(microsecond=0) if isinstance(received_at, datetime.datetime) else received_at
         )
-        clock = LegalClock(adapter.calendar_for(agency)).start(received_at, amount, unit, mode)
+        calendar = adapter.calendar_for(agency)
+        if cutoff is not None:
+            calendar = calendar.with_cutoff(cutoff)
+        clock = LegalClock(calendar).start(received_at, amount, unit, mode)
     except (CalendarInputError, ClockError) as exc:
         raise DomainError(localized(exc), code="invalid_clock") from None
-    record = ClockRecord(agency=agency, subject=subject.strip()[:255])
+    record = ClockRecord(agency=agency, subject=subject.strip()[:255], cutoff=cutoff)
     sync_columns(record, clock)
     record.save()
     record_event(actor=actor, verb="clock.start", obj=record, agency=agency, after=record.state)

@@ -372,10 +372,10 @@ def process_version_for(agency, procedure, day: datetime.date):
 def _time_limit(procedure_version, process_version, channel: str):
     limit = procedure_version.time_limits.get(channel)
     if limit is not None and limit.stated:
-        return limit.value, limit.unit, limit.counting_mode
+        return limit.value, limit.unit, limit.counting_mode, limit.cutoff
     hours = ProcessDesign.from_dict(process_version.design).limit_for(CHANNEL_TO_DESIGN.get(channel, channel))
     if hours:
-        return hours, "working_hours", "hours"
+        return hours, "working_hours", "hours", None
     raise DomainError(
         _("Thủ tục chưa quy định thời hạn giải quyết cho cách thức nộp “%(channel)s”.")
         % {"channel": channel},
@@ -531,7 +531,7 @@ def receive(
 
 
 def _start_processing(dossier: Dossier, *, actor, at: datetime.datetime, limit) -> None:
-    amount, unit, mode = limit
+    amount, unit, mode, cutoff = limit
     record = clock_services.start_clock(
         actor=actor,
         subject=dossier.code,
@@ -540,6 +540,7 @@ def _start_processing(dossier: Dossier, *, actor, at: datetime.datetime, limit) 
         unit=unit,
         mode=mode,
         agency=dossier.agency,
+        cutoff=cutoff,
     )
     dossier.clock = record
     dossier.original_appointment_at = record.due_at

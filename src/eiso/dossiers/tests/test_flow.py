@@ -295,3 +295,28 @@ def test_idempotent_reception(world, catalogue, process, users):
     with pytest.raises(Conflict):
         services.receive_idempotent(actor=receiver, key="abc", fingerprint={"n": 2}, **kwargs)
     assert Dossier.objects.count() == 1
+
+
+def test_the_procedure_cutoff_decides_when_counting_starts(receive_one, catalogue):
+    from eiso.calendars import services as clock_services
+    from eiso.calendars.recompute import recompute_open_clocks
+    from eiso.procedures.models import ProcedureChannel
+
+    from .conftest import HOUSEHOLD
+
+    version = catalogue[HOUSEHOLD].current_version
+    ProcedureChannel.objects.filter(version=version, channel="direct").update(
+        cutoff=datetime.time(11, 0), counting_mode="hours"
+    )
+    late_morning = receive_one(at=at(2, 11, 30))  # after the procedure's 11:00 cut-off
+    early = receive_one(at=at(2, 10, 30))
+    assert late_morning.clock.cutoff == datetime.time(11, 0)
+    counting = clock_services.load_clock(late_morning.clock).counting_started
+    assert counting == at(3, 8)  # the next working morning
+    assert clock_services.load_clock(early.clock).counting_started == at(2, 10, 30)
+    assert late_morning.clock.due_at > early.clock.due_at
+    # A recomputation after a calendar change keeps the procedure's cut-off.
+    before = late_morning.clock.due_at
+    recompute_open_clocks(None)
+    late_morning.clock.refresh_from_db()
+    assert late_morning.clock.due_at == before
