@@ -369,8 +369,11 @@ def detail(request, pk):
             item.earlier = [s for s in design.steps if s.number < item.step_number]
             if members is None:
                 members = _members(dossier.agency)
-            item.forward_form = dossier_forms.ForwardForm(members=members)
-            item.return_form = dossier_forms.ReturnStepForm(steps=item.earlier)
+            # Several open items each show these forms: ids carry the item so labels stay unique.
+            auto_id = f"item{item.pk}_%s"
+            item.forward_form = dossier_forms.ForwardForm(members=members, auto_id=auto_id)
+            item.return_form = dossier_forms.ReturnStepForm(steps=item.earlier, auto_id=auto_id)
+            item.consult_form = dossier_forms.ConsultForm(auto_id=auto_id)
         open_items.append(item)
     actions = set()
     if can_decide:
@@ -423,7 +426,6 @@ def detail(request, pk):
             "forms_list": printable_forms(dossier),
             "extension_preview": extension_preview,
             "complete_form": dossier_forms.CompleteForm(),
-            "consult_form": dossier_forms.ConsultForm(),
             "answer_form": dossier_forms.AnswerForm(),
             "supplement_form": dossier_forms.SupplementForm(),
             "extend_form": dossier_forms.ExtendForm(),
