@@ -197,8 +197,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eiso@localhost")
 # Where people open eISO: links in notification e-mails (a page path is appended to it).
 EISO_BASE_URL = os.environ.get("EISO_BASE_URL", "http://127.0.0.1:8000")
 # Where applicants look their dossier up: the QR code on every one-stop form opens
-# {EISO_PUBLIC_BASE_URL}/tra-cuu-ho-so/?ma=<dossier code>.
-EISO_PUBLIC_BASE_URL = os.environ.get("EISO_PUBLIC_BASE_URL", "http://localhost:8000")
+# {EISO_PUBLIC_BASE_URL}/tra-cuu-ho-so/?ma=<dossier code>. The same address as staff use unless the
+# status page is published elsewhere (e.g. staff on an intranet address, citizens on the internet).
+EISO_PUBLIC_BASE_URL = os.environ.get("EISO_PUBLIC_BASE_URL", EISO_BASE_URL)
 # Which legal set of one-stop forms is printed: "tt03-2025" (Circular 03/2025/TT-VPCP, forms 01-07) or
 # "tt01-2018" (Circular 01/2018/TT-VPCP, forms 01-06). Templates: eiso/dossiers/form_templates/<set>/.
 EISO_FORM_SET = os.environ.get("EISO_FORM_SET", "tt03-2025")
