@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class Boom(Exception):
-    pass
+    """Raised inside a service to make its transaction roll back."""
 
 
 def _boom(**kwargs):

@@ -323,7 +323,7 @@ class ReceptionInputSerializer(serializers.Serializer):
 
 
 class EmptyInputSerializer(serializers.Serializer):
-    pass
+    """An action that takes no input (the OpenAPI schema still names its body)."""
 
 
 class SupplementRequestSerializer(serializers.Serializer):

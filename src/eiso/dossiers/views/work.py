@@ -482,6 +482,16 @@ def complete(request, item_pk):
     return _back(request, item.dossier)
 
 
+def _item_action(request, item, form, service, success, build):
+    """A work-item action: a valid form → the service (its refusal shown as a message) → the dossier."""
+    if form.is_valid():
+        data = form.cleaned_data
+        _act(request, service, success(data), actor=request.user, item=item, **build(data))
+    else:
+        _flash_form_errors(request, form)
+    return _back(request, item.dossier)
+
+
 @login_required
 @require_POST
 def return_step(request, item_pk):
@@ -490,19 +500,14 @@ def return_step(request, item_pk):
     form = dossier_forms.ReturnStepForm(
         request.POST, steps=[s for s in design.steps if s.number < item.step_number]
     )
-    if form.is_valid():
-        _act(
-            request,
-            services.return_to_step,
-            _("Đã trả lại bước %(n)s.") % {"n": form.cleaned_data["step_number"]},
-            actor=request.user,
-            item=item,
-            step_number=form.cleaned_data["step_number"],
-            note=form.cleaned_data["note"],
-        )
-    else:
-        _flash_form_errors(request, form)
-    return _back(request, item.dossier)
+    return _item_action(
+        request,
+        item,
+        form,
+        services.return_to_step,
+        lambda d: _("Đã trả lại bước %(n)s.") % {"n": d["step_number"]},
+        lambda d: {"step_number": d["step_number"], "note": d["note"]},
+    )
 
 
 @login_required
@@ -510,61 +515,44 @@ def return_step(request, item_pk):
 def forward(request, item_pk):
     item = _item(request, item_pk)
     form = dossier_forms.ForwardForm(request.POST, members=_members(item.agency))
-    if form.is_valid():
-        to_user = form.cleaned_data["to_user"]
-        _act(
-            request,
-            services.forward,
-            _("Đã chuyển cho %(who)s.") % {"who": to_user.get_full_name() or to_user.get_username()},
-            actor=request.user,
-            item=item,
-            to_user=to_user,
-            note=form.cleaned_data["note"],
-        )
-    else:
-        _flash_form_errors(request, form)
-    return _back(request, item.dossier)
+    return _item_action(
+        request,
+        item,
+        form,
+        services.forward,
+        lambda d: (
+            _("Đã chuyển cho %(who)s.") % {"who": d["to_user"].get_full_name() or d["to_user"].get_username()}
+        ),
+        lambda d: {"to_user": d["to_user"], "note": d["note"]},
+    )
 
 
 @login_required
 @require_POST
 def consult(request, item_pk):
     item = _item(request, item_pk)
-    form = dossier_forms.ConsultForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        _act(
-            request,
-            services.consult,
-            _("Đã gửi lấy ý kiến %(body)s.") % {"body": data["body"]},
-            actor=request.user,
-            item=item,
-            body=data["body"],
-            hours=data["hours"],
-            note=data["note"],
-        )
-    else:
-        _flash_form_errors(request, form)
-    return _back(request, item.dossier)
+    return _item_action(
+        request,
+        item,
+        dossier_forms.ConsultForm(request.POST),
+        services.consult,
+        lambda d: _("Đã gửi lấy ý kiến %(body)s.") % {"body": d["body"]},
+        lambda d: {"body": d["body"], "hours": d["hours"], "note": d["note"]},
+    )
 
 
 @login_required
 @require_POST
 def answer(request, item_pk):
     item = _item(request, item_pk)
-    form = dossier_forms.AnswerForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            services.answer_consultation,
-            _("Đã ghi ý kiến trả lời."),
-            actor=request.user,
-            item=item,
-            note=form.cleaned_data["note"],
-        )
-    else:
-        _flash_form_errors(request, form)
-    return _back(request, item.dossier)
+    return _item_action(
+        request,
+        item,
+        dossier_forms.AnswerForm(request.POST),
+        services.answer_consultation,
+        lambda d: _("Đã ghi ý kiến trả lời."),
+        lambda d: {"note": d["note"]},
+    )
 
 
 # --- dossier actions -------------------------------------------------------------------------------
