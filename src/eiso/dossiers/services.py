@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -1039,10 +1039,15 @@ def supplement_received(
     _require_desk(actor, dossier)
     _clock(actor, dossier, "reset", at)
     design = design_of(dossier)
+    # The steps the latest request stopped: closed for a supplement at that moment and not resumed yet
+    # (an earlier request at the same moment already has a newer item of the same step).
+    resumed = WorkItem.objects.filter(
+        dossier=dossier, step_number=OuterRef("step_number"), pk__gt=OuterRef("pk")
+    )
     asked = list(
-        dossier.work_items.filter(
-            outcome=Outcome.SUPPLEMENT, completed_at=dossier.supplement_requested_at
-        ).values_list("step_number", "completed_by")
+        dossier.work_items.filter(outcome=Outcome.SUPPLEMENT, completed_at=dossier.supplement_requested_at)
+        .exclude(Exists(resumed))
+        .values_list("step_number", "completed_by")
     )
     from django.contrib.auth import get_user_model
 

@@ -320,3 +320,16 @@ def test_the_procedure_cutoff_decides_when_counting_starts(receive_one, catalogu
     recompute_open_clocks(None)
     late_morning.clock.refresh_from_db()
     assert late_morning.clock.due_at == before
+
+
+def test_a_second_supplement_at_the_same_moment_resumes_only_its_own_step(receive_one, users):
+    """Found by the stateful test: two requests stamped with the same moment must not reopen both steps."""
+    head, receiver = users[roles.AGENCY_HEAD], users[roles.RECEIVER]
+    dossier = receive_one()
+    moment = at(2, 11)
+    services.request_supplement(actor=head, dossier=dossier, missing_note="Thiếu tờ khai", at=moment)
+    services.supplement_received(actor=receiver, dossier=dossier, at=moment)
+    services.complete_step(actor=head, item=open_items(dossier)[0], at=moment)
+    services.request_supplement(actor=head, dossier=dossier, missing_note="Thiếu bản sao", at=moment)
+    services.supplement_received(actor=receiver, dossier=dossier, at=moment)
+    assert [i.step_number for i in open_items(dossier)] == [2]
