@@ -253,27 +253,11 @@ def fill(count: int, *, seed: int = 6, now: datetime.datetime | None = None, out
         if not open_now:
             clock = clock.finish(settled.replace(microsecond=0))
         sync_columns(record, clock)
-        cid = clock_id
+        cid = record.id = clock_id
         clock_id += 1
-        clocks.append(
-            (
-                cid,
-                agency.pk,
-                code,
-                json.dumps(record.state),
-                record.status,
-                record.is_open,
-                record.amount,
-                record.unit,
-                record.mode,
-                record.plain,
-                record.period_opened_at,
-                record.due_at,
-                record.estimated,
-                now,
-                now,
-            )
-        )
+        record.created_at = record.updated_at = now
+        record.state = json.dumps(record.state)  # COPY takes the JSON text
+        clocks.append(tuple(getattr(record, column) for column in clock_cols))
         did = dossier_id
         dossier_id += 1
         timeliness = (

@@ -28,9 +28,10 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -40,6 +41,8 @@ from eiso.accounts import roles
 from eiso.calendars import adapter
 from eiso.calendars import services as clock_services
 from eiso.calendars.clock import StepBudget, classify
+from eiso.calendars.models import ClockRecord
+from eiso.core import rows
 from eiso.core.audit import record_event
 from eiso.core.errors import Conflict, DomainError, PermissionRefused
 from eiso.core.text import vi_fold
@@ -60,7 +63,9 @@ from eiso.dossiers.models import (
     WorkItem,
     WorkStatus,
 )
+from eiso.organizations.models import Agency
 from eiso.processes.design.model import END, ProcessDesign
+from eiso.processes.models import ProcessVersion
 
 ONE_WORKING_DAY = datetime.timedelta(hours=8)
 SUPPLEMENT_WINDOW_DAYS = 3
@@ -80,24 +85,67 @@ def _refuse_transition(dossier: Dossier, action: str) -> None:
         raise DomainError(_(exc.message_vi), code="transition_refused") from None
 
 
-def _lock(dossier_id: int) -> Dossier:
+# The dossier lock runs on every transition, so its statement is built once (core/rows.py): the
+# dossier with its agency, its clock and the stamp of its process version (enough to find the parsed
+# design; the rest of the version loads if read).
+_DOSSIER_SPEC = (Dossier, rows.attnames(Dossier))
+_AGENCY_SPEC = (Agency, rows.attnames(Agency))
+_CLOCK_SPEC = (ClockRecord, rows.attnames(ClockRecord))
+_VERSION_SPEC = (ProcessVersion, ("id", "updated_at"))
+_ITEM_SPEC = (WorkItem, rows.attnames(WorkItem))
+
+
+@cache
+def _lock_sql(vendor: str) -> str:
+    lock = " FOR UPDATE OF d" if connection.features.has_select_for_update_of else ""
+    quote = connection.ops.quote_name
     return (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("agency", "clock", "process_version")
-        .defer("process_version__design")
-        .get(pk=dossier_id)
+        f"SELECT {rows.columns('d', *_DOSSIER_SPEC)}, {rows.columns('a', *_AGENCY_SPEC)}, "  # noqa: S608
+        f"{rows.columns('c', *_CLOCK_SPEC)}, {rows.columns('v', *_VERSION_SPEC)} "
+        f"FROM {quote(Dossier._meta.db_table)} d "
+        f"JOIN {quote(Agency._meta.db_table)} a ON a.id = d.agency_id "
+        f"JOIN {quote(ProcessVersion._meta.db_table)} v ON v.id = d.process_version_id "
+        f"LEFT JOIN {quote(ClockRecord._meta.db_table)} c ON c.id = d.clock_id "
+        f"WHERE d.id = %s{lock}"
     )
 
 
+@cache
+def _item_sql(vendor: str) -> str:
+    table = connection.ops.quote_name(WorkItem._meta.db_table)
+    return (
+        f"SELECT {rows.columns('i', *_ITEM_SPEC)}, "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {table} c WHERE c.parent_id = i.id AND c.status = %s) "
+        f"FROM {table} i WHERE i.id = %s"
+    )
+
+
+def _lock(dossier_id: int) -> Dossier:
+    found = rows.fetch(
+        _lock_sql(connection.vendor), [dossier_id], [_DOSSIER_SPEC, _AGENCY_SPEC, _CLOCK_SPEC, _VERSION_SPEC]
+    )
+    if found is None:
+        raise Dossier.DoesNotExist(f"dossier {dossier_id}")
+    (dossier, agency, clock, version), _extra = found
+    dossier.agency, dossier.process_version = agency, version
+    dossier.clock = clock if clock.pk is not None else None
+    return dossier
+
+
 def _lock_item(item: WorkItem) -> tuple[Dossier, WorkItem]:
-    """Lock the item's dossier, then the item (always in this order, so two transitions never deadlock).
+    """Lock the item's dossier, then read the item (always in this order, so two transitions never
+    deadlock).
 
     An item never changes dossier, so the caller's copy names it; the item itself is read again under
-    the lock."""
+    the lock, with the number of its consultations still open (`open_consultations`)."""
     dossier_id = item.dossier_id or WorkItem.objects.values_list("dossier_id", flat=True).get(pk=item.pk)
     dossier = _lock(dossier_id)
-    item = WorkItem.objects.select_related("assignee").get(pk=item.pk)
+    found = rows.fetch(_item_sql(connection.vendor), [WorkStatus.OPEN, item.pk], [_ITEM_SPEC])
+    if found is None:
+        raise WorkItem.DoesNotExist(f"work item {item.pk}")
+    (item,), (item.open_consultations,) = found
     # The item's agency (and, nearly always, its unit) is the dossier's, just read: no second join.
+    item.dossier = dossier
     if item.agency_id == dossier.agency_id:
         item.agency = dossier.agency
     if item.unit_id == dossier.agency_id:
@@ -226,21 +274,23 @@ def _open_item(
     hours = Decimal(step.hours)
     budget = _budget(dossier, hours)
     at_risk = _budget(dossier, hours * AT_RISK_SHARE)
-    return WorkItem.objects.create(
-        dossier=dossier,
-        agency=dossier.agency,
-        parent=parent,
-        step_number=step.number,
-        step_name=step.name[:500],
-        kind=step.kind,
-        owner_label=step.owner[:500],
-        role_code=role,
-        unit=dossier.agency,
-        assignee=assignee,
-        allotted_hours=hours,
-        started_at=started_at,
-        due_at=budget.due(started_at),
-        at_risk_at=at_risk.due(started_at),
+    return rows.insert(
+        WorkItem(
+            dossier=dossier,
+            agency=dossier.agency,
+            parent=parent,
+            step_number=step.number,
+            step_name=step.name[:500],
+            kind=step.kind,
+            owner_label=step.owner[:500],
+            role_code=role,
+            unit=dossier.agency,
+            assignee=assignee,
+            allotted_hours=hours,
+            started_at=started_at,
+            due_at=budget.due(started_at),
+            at_risk_at=at_risk.due(started_at),
+        )
     )
 
 
@@ -252,8 +302,9 @@ def _close_item(item: WorkItem, *, actor, at: datetime.datetime, outcome: str, n
     item.completed_at, item.completed_by, item.outcome = at, actor, outcome
     item.used_seconds, item.timeliness, item.note = used, timeliness, note
     item.risk = ""
-    item.save(
-        update_fields=[
+    rows.update(
+        item,
+        [
             "status",
             "completed_at",
             "completed_by",
@@ -262,7 +313,7 @@ def _close_item(item: WorkItem, *, actor, at: datetime.datetime, outcome: str, n
             "timeliness",
             "note",
             "risk",
-        ]
+        ],
     )
     return used, timeliness
 
@@ -281,19 +332,21 @@ def _hand_over(
     note: str = "",
 ) -> HandOver:
     allotted = int(item.allotted_hours * 3600) if item is not None else None
-    return HandOver.objects.create(
-        dossier=dossier,
-        work_item=item,
-        action=action,
-        from_label=from_label[:500],
-        to_label=to_label[:500],
-        given_by=actor if getattr(actor, "is_authenticated", False) else None,
-        given_at=at,
-        received_at=at,
-        allotted_seconds=allotted,
-        used_seconds=used,
-        timeliness=timeliness,
-        note=note,
+    return rows.insert(
+        HandOver(
+            dossier=dossier,
+            work_item=item,
+            action=action,
+            from_label=from_label[:500],
+            to_label=to_label[:500],
+            given_by=actor if getattr(actor, "is_authenticated", False) else None,
+            given_at=at,
+            received_at=at,
+            allotted_seconds=allotted,
+            used_seconds=used,
+            timeliness=timeliness,
+            note=note,
+        )
     )
 
 
@@ -307,7 +360,7 @@ def _step_label(step) -> str:
 
 
 def _save_dossier(dossier: Dossier, *fields: str) -> None:
-    dossier.save(update_fields=[*fields, "updated_at"])
+    rows.update(dossier, [*fields, "updated_at"])
 
 
 def _audit(actor, verb: str, dossier: Dossier, *, before=None, after=None, reason: str = "") -> None:
@@ -359,8 +412,6 @@ def _book_entry(dossier: Dossier) -> BookEntry:
 
 
 def process_version_for(agency, procedure, day: datetime.date):
-    from eiso.processes.models import ProcessVersion
-
     return (
         ProcessVersion.objects.in_force(day)
         .filter(process__agency=agency, procedures=procedure)
@@ -682,7 +733,7 @@ def complete_step(
             raise DomainError(_("Không đồng ý cần nêu lý do."), field="note")
     elif outcome != Outcome.DONE:
         raise DomainError(_("Kết quả không hợp lệ cho bước này."), field="outcome")
-    if item.consultations.filter(status=WorkStatus.OPEN).exists():
+    if item.open_consultations:
         raise DomainError(
             _("Còn ý kiến của cơ quan khác chưa trả lời; chưa thể chuyển bước."), code="open_consultations"
         )
