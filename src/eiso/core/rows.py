@@ -74,13 +74,10 @@ def build(model: type[models.Model], names: Sequence[str], values: Sequence) -> 
     return model.from_db(connection.alias, list(names), converted)
 
 
-def fetch(sql: str, params: Sequence, specs: Sequence[Spec]) -> tuple[list[models.Model], tuple] | None:
-    """Run a one-row SELECT whose list is `columns(...)` of each spec in order, then any extra columns.
+Found = tuple[list[models.Model], tuple] | None
 
-    Returns the instances (one per spec) and the extra values, or None when no row matched."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+
+def _instances(row, specs: Sequence[Spec]) -> Found:
     if row is None:
         return None
     instances, start = [], 0
@@ -88,6 +85,41 @@ def fetch(sql: str, params: Sequence, specs: Sequence[Spec]) -> tuple[list[model
         instances.append(build(model, names, row[start : start + len(names)]))
         start += len(names)
     return instances, tuple(row[start:])
+
+
+def fetch(sql: str, params: Sequence, specs: Sequence[Spec]) -> Found:
+    """Run a one-row SELECT whose list is `columns(...)` of each spec in order, then any extra columns.
+
+    Returns the instances (one per spec) and the extra values, or None when no row matched."""
+    return fetch_each([(sql, params, specs)])[0]
+
+
+def fetch_each(queries: Sequence[tuple[str, Sequence, Sequence[Spec]]]) -> list[Found]:
+    """Several `fetch`es, run in order, in one round trip where the database allows it (PostgreSQL).
+
+    Each statement takes its own snapshot, so a read after a `FOR UPDATE` sees what the lock waited
+    for."""
+    with connection.cursor() as cursor:
+        rows = _run(cursor, [(sql, params) for sql, params, _specs in queries], [True] * len(queries))
+    return [_instances(row, specs) for row, (_sql, _params, specs) in zip(rows, queries, strict=True)]
+
+
+def _run(cursor, statements: Sequence[tuple[str, Sequence]], wants_row: Sequence[bool]) -> list:
+    """Execute `statements` in order; the first row of each one that `wants_row` (else None)."""
+    if connection.vendor != "postgresql" or len(statements) == 1:
+        found = []
+        for (sql, params), want in zip(statements, wants_row, strict=True):
+            cursor.execute(sql, params)
+            found.append(cursor.fetchone() if want else None)
+        return found
+    # Django's psycopg cursor binds on the client, so several statements travel as one string.
+    cursor.execute("; ".join(sql for sql, _params in statements), [p for _sql, ps in statements for p in ps])
+    found = []
+    for index, want in enumerate(wants_row):
+        if index:
+            cursor.nextset()
+        found.append(cursor.fetchone() if want else None)
+    return found
 
 
 @cache
@@ -104,16 +136,24 @@ def _insert_sql(model: type[models.Model], vendor: str) -> tuple[str, tuple, boo
     return sql, fields, returning
 
 
-def insert(obj: models.Model) -> models.Model:
-    """INSERT `obj` (its primary key is set from the database) and mark it as saved."""
+def _insert_statement(obj: models.Model) -> tuple[str, list, bool]:
     sql, fields, returning = _insert_sql(type(obj), connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields], returning
+
+
+def _inserted(obj: models.Model, pk) -> models.Model:
+    obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj
+
+
+def insert(obj: models.Model) -> models.Model:
+    """INSERT `obj` (its primary key is set from the database) and mark it as saved."""
+    sql, params, returning = _insert_statement(obj)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _inserted(obj, cursor.fetchone()[0] if returning else cursor.lastrowid)
 
 
 @cache
@@ -128,9 +168,47 @@ def _update_sql(model: type[models.Model], names: tuple[str, ...], vendor: str) 
     return sql, fields
 
 
+def _update_statement(obj: models.Model, names: Sequence[str]) -> tuple[str, list]:
+    sql, fields = _update_sql(type(obj), tuple(names), connection.vendor)
+    return sql, [*(f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields), obj.pk]
+
+
 def update(obj: models.Model, names: Sequence[str]) -> None:
     """UPDATE the `names` columns of `obj`'s row (`auto_now` fields among them take the current time)."""
-    sql, fields = _update_sql(type(obj), tuple(names), connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, obj.pk])
+        cursor.execute(*_update_statement(obj, names))
+
+
+class Batch:
+    """Writes collected, then sent in one round trip on PostgreSQL (in order, one by one elsewhere).
+
+    Only for writes that no read in between depends on: nothing is in the database before `send()`.
+    Inserted objects get their primary keys when the batch is sent."""
+
+    def __init__(self):
+        self._statements: list[tuple[str, list]] = []
+        self._inserts: list[tuple[int, models.Model]] = []
+        self._returning: list[bool] = []
+
+    def insert(self, obj: models.Model) -> models.Model:
+        sql, params, returning = _insert_statement(obj)
+        if not returning:  # the key can only come from lastrowid: run what is queued, then this one
+            self.send()
+            return insert(obj)
+        self._inserts.append((len(self._statements), obj))
+        self._statements.append((sql, params))
+        self._returning.append(True)
+        return obj
+
+    def update(self, obj: models.Model, names: Sequence[str]) -> None:
+        self._statements.append(_update_statement(obj, names))
+        self._returning.append(False)
+
+    def send(self) -> None:
+        if not self._statements:
+            return
+        with connection.cursor() as cursor:
+            found = _run(cursor, self._statements, self._returning)
+        for index, obj in self._inserts:
+            _inserted(obj, found[index][0])
+        self._statements, self._inserts, self._returning = [], [], []

@@ -93,6 +93,7 @@ _AGENCY_SPEC = (Agency, rows.attnames(Agency))
 _CLOCK_SPEC = (ClockRecord, rows.attnames(ClockRecord))
 _VERSION_SPEC = (ProcessVersion, ("id", "updated_at"))
 _ITEM_SPEC = (WorkItem, rows.attnames(WorkItem))
+_LOCK_SPECS = (_DOSSIER_SPEC, _AGENCY_SPEC, _CLOCK_SPEC, _VERSION_SPEC)
 
 
 @cache
@@ -121,9 +122,10 @@ def _item_sql(vendor: str) -> str:
 
 
 def _lock(dossier_id: int) -> Dossier:
-    found = rows.fetch(
-        _lock_sql(connection.vendor), [dossier_id], [_DOSSIER_SPEC, _AGENCY_SPEC, _CLOCK_SPEC, _VERSION_SPEC]
-    )
+    return _locked_dossier(dossier_id, rows.fetch(_lock_sql(connection.vendor), [dossier_id], _LOCK_SPECS))
+
+
+def _locked_dossier(dossier_id: int, found: rows.Found) -> Dossier:
     if found is None:
         raise Dossier.DoesNotExist(f"dossier {dossier_id}")
     (dossier, agency, clock, version), _extra = found
@@ -139,8 +141,13 @@ def _lock_item(item: WorkItem) -> tuple[Dossier, WorkItem]:
     An item never changes dossier, so the caller's copy names it; the item itself is read again under
     the lock, with the number of its consultations still open (`open_consultations`)."""
     dossier_id = item.dossier_id or WorkItem.objects.values_list("dossier_id", flat=True).get(pk=item.pk)
-    dossier = _lock(dossier_id)
-    found = rows.fetch(_item_sql(connection.vendor), [WorkStatus.OPEN, item.pk], [_ITEM_SPEC])
+    locked, found = rows.fetch_each(
+        [
+            (_lock_sql(connection.vendor), [dossier_id], _LOCK_SPECS),
+            (_item_sql(connection.vendor), [WorkStatus.OPEN, item.pk], [_ITEM_SPEC]),
+        ]
+    )
+    dossier = _locked_dossier(dossier_id, locked)
     if found is None:
         raise WorkItem.DoesNotExist(f"work item {item.pk}")
     (item,), (item.open_consultations,) = found
@@ -267,6 +274,7 @@ def _open_item(
     *,
     assignee=None,
     parent: WorkItem | None = None,
+    writer=rows,
 ) -> WorkItem:
     role = role_for_step(step, first_number)
     if assignee is None and not _role_available(dossier.agency, role):
@@ -274,7 +282,7 @@ def _open_item(
     hours = Decimal(step.hours)
     budget = _budget(dossier, hours)
     at_risk = _budget(dossier, hours * AT_RISK_SHARE)
-    return rows.insert(
+    return writer.insert(
         WorkItem(
             dossier=dossier,
             agency=dossier.agency,
@@ -294,7 +302,9 @@ def _open_item(
     )
 
 
-def _close_item(item: WorkItem, *, actor, at: datetime.datetime, outcome: str, note: str) -> tuple[int, str]:
+def _close_item(
+    item: WorkItem, *, actor, at: datetime.datetime, outcome: str, note: str, writer=rows
+) -> tuple[int, str]:
     budget = StepBudget(adapter.calendar_for(item.agency), float(item.allotted_hours))
     used = int(budget.used(item.started_at, at).total_seconds())
     timeliness = classify(adapter.calendar_for(item.agency).to_local(at), item.due_at)
@@ -302,7 +312,7 @@ def _close_item(item: WorkItem, *, actor, at: datetime.datetime, outcome: str, n
     item.completed_at, item.completed_by, item.outcome = at, actor, outcome
     item.used_seconds, item.timeliness, item.note = used, timeliness, note
     item.risk = ""
-    rows.update(
+    writer.update(
         item,
         [
             "status",
@@ -330,9 +340,10 @@ def _hand_over(
     used: int | None = None,
     timeliness: str = "",
     note: str = "",
+    writer=rows,
 ) -> HandOver:
     allotted = int(item.allotted_hours * 3600) if item is not None else None
-    return rows.insert(
+    return writer.insert(
         HandOver(
             dossier=dossier,
             work_item=item,
@@ -359,8 +370,8 @@ def _step_label(step) -> str:
     return f"{_('Bước')} {step.number}. {step.name} — {step.owner}"
 
 
-def _save_dossier(dossier: Dossier, *fields: str) -> None:
-    rows.update(dossier, [*fields, "updated_at"])
+def _save_dossier(dossier: Dossier, *fields: str, writer=rows) -> None:
+    writer.update(dossier, [*fields, "updated_at"])
 
 
 def _audit(actor, verb: str, dossier: Dossier, *, before=None, after=None, reason: str = "") -> None:
@@ -740,12 +751,24 @@ def complete_step(
     if dossier.status == Status.RESULT_READY or item.kind == "return_to_applicant":
         if item.kind != "return_to_applicant":
             raise DomainError(_("Hồ sơ đã có kết quả."), code="transition_refused")
-        return_result(
-            actor=actor, dossier=dossier, returned_to=returned_to, method=return_method, at=at, _item=item
+        _refuse_transition(dossier, "return_result")
+        writer = rows.Batch()
+        _return(
+            dossier,
+            actor=actor,
+            items=[item],
+            returned_to=returned_to,
+            method=return_method,
+            at=at,
+            writer=writer,
         )
+        writer.send()
         return []
 
-    used, timeliness = _close_item(item, actor=actor, at=at, outcome=outcome, note=note)
+    # The writes of a step go to the database in one round trip (core/rows.Batch). That is safe only
+    # when no read below depends on them: without a parallel split nothing reads open items here.
+    writer = rows if _has_parallel(design) else rows.Batch()
+    used, timeliness = _close_item(item, actor=actor, at=at, outcome=outcome, note=note, writer=writer)
     targets = _successors(design, step, outcome)
     opened: list[WorkItem] = []
     finishing = False
@@ -755,14 +778,14 @@ def complete_step(
         if nxt is None or nxt.kind == "return_to_applicant":
             finishing = True
             if nxt is not None:
-                opened.append(_open_item(dossier, nxt, first, at))
+                opened.append(_open_item(dossier, nxt, first, at, writer=writer))
             continue
         if _branch_still_open(dossier, design, target, exclude=item.pk):
             continue
         holder = assignee or (
             _previous_holder(dossier, nxt.number) if nxt.number < item.step_number else None
         )
-        opened.append(_open_item(dossier, nxt, first, at, assignee=holder))
+        opened.append(_open_item(dossier, nxt, first, at, assignee=holder, writer=writer))
     to_label = "; ".join(_step_label(design.step(o.step_number)) for o in opened) or _("Kết quả giải quyết")
     _hand_over(
         dossier,
@@ -775,12 +798,22 @@ def complete_step(
         used=used,
         timeliness=timeliness,
         note=note,
+        writer=writer,
     )
     if finishing:
-        _finish(dossier, actor=actor, at=at, result_number=result_number, result_summary=result_summary)
-    if opened:
+        _finish(
+            dossier,
+            actor=actor,
+            at=at,
+            result_number=result_number,
+            result_summary=result_summary,
+            writer=writer,
+        )
+    if opened:  # after finishing: the return step, over its "waiting for the result"
         dossier.current_step = "; ".join(o.step_name for o in opened)[:255]
-        _save_dossier(dossier, "current_step")
+        _save_dossier(dossier, "current_step", writer=writer)
+    if writer is not rows:
+        writer.send()
     _audit(
         actor,
         "dossier.step",
@@ -1169,7 +1202,7 @@ def _settle(dossier: Dossier, *, actor, at, status: str) -> None:
     dossier.risk = Risk.NONE
 
 
-def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: str) -> None:
+def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: str, writer=rows) -> None:
     machine.next_state(dossier.status, "finish_processing")
     _settle(dossier, actor=actor, at=at, status=Status.RESULT_READY)
     dossier.result_number, dossier.result_summary = result_number.strip()[:100], result_summary.strip()
@@ -1184,6 +1217,7 @@ def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: 
         "result_summary",
         "current_step",
         "clock",
+        writer=writer,
     )
     _hand_over(
         dossier,
@@ -1193,6 +1227,7 @@ def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: 
         from_label=_person(actor),
         to_label=_("Bộ phận trả kết quả"),
         note=result_number,
+        writer=writer,
     )
     _audit(
         actor, "dossier.finish", dossier, after={"timeliness": dossier.timeliness, "result": result_number}
@@ -1283,6 +1318,7 @@ def withdraw(*, actor, dossier: Dossier, reason: str, at: datetime.datetime | No
 
 
 @transaction.atomic
+@transaction.atomic
 def return_result(
     *,
     actor,
@@ -1290,31 +1326,36 @@ def return_result(
     returned_to: str,
     method: str,
     at: datetime.datetime | None = None,
-    _item: WorkItem | None = None,
 ) -> Dossier:
     """Trả kết quả: who received the result, when and how."""
-    from eiso.dossiers.models import ReturnMethod
-
     at = _now(at)
     dossier = _lock(dossier.pk)
     _refuse_transition(dossier, "return_result")
-    if _item is None:
-        _require_desk(actor, dossier)
+    _require_desk(actor, dossier)
+    items = list(dossier.work_items.filter(status=WorkStatus.OPEN).select_related("agency"))
+    _return(dossier, actor=actor, items=items, returned_to=returned_to, method=method, at=at)
+    return dossier
+
+
+def _return(
+    dossier: Dossier, *, actor, items: list[WorkItem], returned_to: str, method: str, at, writer=rows
+):
+    from eiso.dossiers.models import ReturnMethod
+
     if not returned_to.strip():
         raise DomainError(_("Cần ghi người nhận kết quả."), field="returned_to")
     if method not in ReturnMethod.values:
         raise DomainError(_("Hình thức trả kết quả không hợp lệ."), field="return_method")
-    items = (
-        [_item]
-        if _item is not None
-        else list(dossier.work_items.filter(status=WorkStatus.OPEN).select_related("agency"))
-    )
     for item in items:
-        used, timeliness = _close_item(item, actor=actor, at=at, outcome=Outcome.DONE, note=returned_to)
+        used, timeliness = _close_item(
+            item, actor=actor, at=at, outcome=Outcome.DONE, note=returned_to, writer=writer
+        )
     dossier.status, dossier.returned_at = Status.RETURNED, at
     dossier.returned_to, dossier.return_method = returned_to.strip()[:255], method
     dossier.current_step = ""
-    _save_dossier(dossier, "status", "returned_at", "returned_to", "return_method", "current_step")
+    _save_dossier(
+        dossier, "status", "returned_at", "returned_to", "return_method", "current_step", writer=writer
+    )
     _hand_over(
         dossier,
         action=HandOverAction.RETURN_RESULT,
@@ -1325,9 +1366,9 @@ def return_result(
         item=items[0] if items else None,
         used=used if items else None,
         timeliness=timeliness if items else "",
+        writer=writer,
     )
     _audit(actor, "dossier.return_result", dossier, after={"to": returned_to.strip(), "method": method})
-    return dossier
 
 
 @transaction.atomic
