@@ -307,6 +307,7 @@ def fill(count: int, *, seed: int = 6, now: datetime.datetime | None = None, out
             "extension_reason": "",
             "settled_at": None if open_now else settled,
             "timeliness": timeliness,
+            "work_seconds": None if open_now else 0,  # the completed steps' used seconds, added below
             "result_number": "",
             "result_summary": "",
             "returned_at": None,
@@ -389,6 +390,8 @@ def fill(count: int, *, seed: int = 6, now: datetime.datetime | None = None, out
             if is_open:
                 values["current_step"] = step["name"][:255]
                 break
+            if not last and values["work_seconds"] is not None:
+                values["work_seconds"] += int(min(span, allotted * 2))
             hand_overs.append(
                 (
                     did,

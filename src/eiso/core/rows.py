@@ -29,6 +29,16 @@ def _fields(model: type[models.Model], names: tuple[str, ...]) -> tuple:
     return tuple(by_name[name] for name in names)
 
 
+@cache
+def _ordered(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, ...]:
+    """`names` (attribute names) in the model's column order, which `Model.from_db` expects."""
+    wanted = set(names)
+    ordered = tuple(f.attname for f in model._meta.concrete_fields if f.attname in wanted)
+    if len(ordered) != len(wanted):
+        raise ValueError(f"not attribute names of {model.__name__}: {sorted(wanted - set(ordered))}")
+    return ordered
+
+
 def attnames(model: type[models.Model], *, exclude: Iterable[str] = ()) -> tuple[str, ...]:
     """Every concrete column of `model` (attribute names, `agency_id` style), minus `exclude`."""
     skip = set(exclude)
@@ -36,9 +46,9 @@ def attnames(model: type[models.Model], *, exclude: Iterable[str] = ()) -> tuple
 
 
 def columns(alias: str, model: type[models.Model], names: Sequence[str]) -> str:
-    """`alias."col", …` for a SELECT list."""
+    """`alias."col", …` for a SELECT list (in the model's column order, whatever the order of `names`)."""
     quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(f.column)}" for f in _fields(model, tuple(names)))
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in _fields(model, _ordered(model, tuple(names))))
 
 
 def _converters(model: type[models.Model], names: tuple[str, ...], vendor: str) -> tuple:
@@ -60,10 +70,11 @@ _CONVERTERS: dict[tuple, tuple] = {}
 
 
 def build(model: type[models.Model], names: Sequence[str], values: Sequence) -> models.Model:
-    """A model instance from raw column values, converted as the ORM converts them.
+    """A model instance from raw column values (in the order `columns` lists them), converted as the
+    ORM converts them.
 
     Columns not in `names` are deferred: reading one later loads it, as with `.only()`."""
-    names = tuple(names)
+    names = _ordered(model, tuple(names))
     converted = []  # from_db wants attribute names; callers pass them (see `attnames`)
     for value, (expression, converters) in zip(
         values, _converters(model, names, connection.vendor), strict=True

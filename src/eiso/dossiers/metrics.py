@@ -56,7 +56,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -304,20 +303,6 @@ def _hand_over_with(timeliness: str):
     return Exists(HandOver.objects.filter(dossier=OuterRef("pk"), timeliness=timeliness))
 
 
-def _step_seconds():
-    """Working seconds the dossier's completed process steps used (consultations are inside a step)."""
-    return Subquery(
-        HandOver.objects.filter(
-            dossier=OuterRef("pk"), action=HandOverAction.COMPLETE, work_item__parent__isnull=True
-        )
-        .order_by()
-        .values("dossier")
-        .annotate(total=Sum("used_seconds"))
-        .values("total")[:1],
-        output_field=IntegerField(),
-    )
-
-
 def _counted(condition: Q, value=None, output_field=None):
     """SUM(CASE WHEN condition THEN value ELSE 0) — `value` 1 when omitted (a conditional count)."""
     if value is None:
@@ -369,7 +354,7 @@ def _dossier_aggregates(period: Period) -> dict:
             ExpressionWrapper(F("settled_at") - F("received_at"), output_field=DurationField()),
             DurationField(),
         ),
-        "work_seconds": _counted(settled, _step_seconds(), IntegerField()),
+        "work_seconds": _counted(settled, F("work_seconds"), IntegerField()),  # written when settled
         "index1_points": _counted(settled, index1, IntegerField()),
         "index2_points": _counted(settled, index2, IntegerField()),
         "no_late_hand_over": _counted(settled & ~Q(_hand_over_with(Timeliness.LATE))),
@@ -425,7 +410,8 @@ def report(
         base = base.filter(procedure_id=procedure_id)
     rows: list[Row] = []
     if group == "month":
-        for part in period.months():
+        months = period.months()
+        for part in months:
             part_base = _dossier_base(user, agency, part)
             if procedure_id:
                 part_base = part_base.filter(procedure_id=procedure_id)
@@ -433,7 +419,9 @@ def report(
             rows.append(
                 Row(key=part.first.isoformat(), label=f"{part.first:%m/%Y}", raw=_clean(raw, DOSSIER_RAW))
             )
-        total = Row(key=None, label=_("Tổng cộng"), raw=_clean(base.aggregate(**aggregates), DOSSIER_RAW))
+        # One month is its own total; over several, carried-over and pending do not add up.
+        total_raw = rows[0].raw if len(months) == 1 else _clean(base.aggregate(**aggregates), DOSSIER_RAW)
+        total = Row(key=None, label=_("Tổng cộng"), raw=dict(total_raw))
     elif group == "dossier":
         total = Row(key=None, label=_("Tổng cộng"), raw=_clean(base.aggregate(**aggregates), DOSSIER_RAW))
     else:

@@ -151,6 +151,13 @@ class Dossier(models.Model):
     timeliness = models.CharField(
         _("kết quả đúng hạn"), max_length=8, choices=Timeliness.choices, blank=True, db_index=True
     )
+    # Written when the dossier is settled, so the reports do not add up its hand-overs row by row.
+    work_seconds = models.PositiveIntegerField(
+        _("thời gian làm việc của các bước (giây)"),
+        null=True,
+        blank=True,
+        help_text=_("Tổng thời gian làm việc các bước xử lý đã dùng, ghi khi hồ sơ có kết quả."),
+    )
     result_number = models.CharField(_("số văn bản kết quả"), max_length=100, blank=True)
     result_summary = models.TextField(_("kết quả giải quyết"), blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)

@@ -32,7 +32,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -801,6 +801,8 @@ def complete_step(
         writer=writer,
     )
     if finishing:
+        if writer is not rows:
+            writer.send()  # finishing adds up the step hand-overs, this one included
         _finish(
             dossier,
             actor=actor,
@@ -1200,6 +1202,16 @@ def _settle(dossier: Dossier, *, actor, at, status: str) -> None:
         timeliness = "late"
     dossier.status, dossier.settled_at, dossier.timeliness = status, at, timeliness
     dossier.risk = Risk.NONE
+    dossier.work_seconds = work_seconds(dossier)
+
+
+def work_seconds(dossier: Dossier) -> int:
+    """Working seconds the dossier's completed process steps used (a consultation is inside its step,
+    and its answer is not a completed step)."""
+    total = HandOver.objects.filter(dossier=dossier, action=HandOverAction.COMPLETE).aggregate(
+        total=Sum("used_seconds")
+    )["total"]
+    return total or 0
 
 
 def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: str, writer=rows) -> None:
@@ -1217,6 +1229,7 @@ def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: 
         "result_summary",
         "current_step",
         "clock",
+        "work_seconds",
         writer=writer,
     )
     _hand_over(
@@ -1255,7 +1268,15 @@ def refuse(*, actor, dossier: Dossier, reason: str, at: datetime.datetime | None
     dossier.refusal_reason = reason.strip()
     dossier.current_step = ""
     _save_dossier(
-        dossier, "status", "settled_at", "timeliness", "risk", "refusal_reason", "current_step", "clock"
+        dossier,
+        "status",
+        "settled_at",
+        "timeliness",
+        "risk",
+        "refusal_reason",
+        "current_step",
+        "clock",
+        "work_seconds",
     )
     _hand_over(
         dossier,

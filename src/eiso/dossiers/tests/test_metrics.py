@@ -426,3 +426,22 @@ def test_api_returns_the_same_figures_and_is_scoped(scenario, api, users, world)
     bad = client.get(url, {"agency": world.commune_a.pk, "first": "2026-04-30", "last": "2026-04-01"})
     assert bad.status_code == 400
     assert api(None).get(url).status_code == 401
+
+
+def test_a_single_month_by_month_is_its_own_total(scenario, users, world):
+    report = metrics.report(users[roles.AGENCY_HEAD], world.commune_a, APRIL, "month")
+    assert [r.label for r in report.rows] == ["04/2026"]
+    assert report.rows[0].values == report.total.values == APRIL_TOTALS
+
+
+def test_settling_writes_the_working_time_its_steps_used(scenario, world):
+    from django.db.models import Sum
+
+    from eiso.dossiers.models import Dossier, HandOver
+
+    settled = Dossier.objects.filter(agency=world.commune_a, settled_at__isnull=False)
+    assert settled.exists()
+    for dossier in settled:
+        steps = HandOver.objects.filter(dossier=dossier, action="complete").aggregate(s=Sum("used_seconds"))
+        assert dossier.work_seconds == (steps["s"] or 0)
+    assert not Dossier.objects.filter(settled_at__isnull=True, work_seconds__isnull=False).exists()
