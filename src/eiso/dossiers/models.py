@@ -332,7 +332,9 @@ class WorkItem(models.Model):
         indexes = [
             models.Index(fields=["assignee", "due_at"], condition=Q(status="open"), name="workitem_mine_idx"),
             models.Index(
-                fields=["unit", "role_code", "due_at"], condition=Q(status="open"), name="workitem_pool_idx"
+                fields=["unit", "role_code", "due_at"],
+                condition=Q(status="open", assignee__isnull=True),
+                name="workitem_pool_idx",
             ),
             models.Index(fields=["dossier", "status"], name="workitem_dossier_idx"),
         ]

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,8 @@ from eiso.core.views import run_service
 from eiso.dossiers import forms as dossier_forms
 from eiso.dossiers import machine, printing, services
 from eiso.dossiers import rules as dossier_rules
-from eiso.dossiers.models import Dossier, HandOver, Risk, Status, WorkItem
+from eiso.dossiers.models import Dossier, HandOver, Risk, Status, StepKind, WorkItem
+from eiso.dossiers.querysets import InboxList
 from eiso.procedures.models import Procedure
 
 PAGE_SIZE = 50
@@ -308,13 +310,17 @@ def receive_checklist(request):
 @login_required
 def inbox(request):
     """Việc của tôi: open work items assigned to me or waiting for my role, the most urgent first."""
-    items = WorkItem.objects.inbox_of(request.user).for_inbox_page()
+    items = InboxList(request.user)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    for item in page:  # links made once per row: the page is measured (docs/benchmarks.md, inbox)
+    kinds = dict(StepKind.choices)
+    # Each row's links and labels are made here once: the page is measured (docs/benchmarks.md, inbox).
+    for item in page:
         item.live_risk = _risk_now(item.due_at, item.at_risk_at, now)
         item.url = item.dossier.get_absolute_url()
         item.claim_url = reverse("dossiers:claim", args=[item.pk]) if item.assignee_id is None else ""
+        item.kind_label = kinds.get(item.kind, item.kind)
+        item.procedure_name = Truncator(item.dossier.procedure.name).chars(80)
     return render(request, "dossiers/inbox.html", {"page": page, "query": _query(request)})
 
 
