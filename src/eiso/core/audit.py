@@ -112,8 +112,12 @@ def record_event(
     object_type: str | None = None,
     object_id: str | None = None,
     object_repr: str | None = None,
+    writer=rows,
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the caller's transaction."""
+    """Append one event to the chain. Must run inside the caller's transaction.
+
+    `writer` may be a `rows.Batch` whose other writes go with the event's insert: the chain lock is
+    taken and the head read now, so the batch must be sent before any other event is recorded."""
     if not connection.in_atomic_block:
         raise RuntimeError("record_event must run inside the service's transaction")
     ctx = context.current()
@@ -139,7 +143,7 @@ def record_event(
     }
     row["prev_hash"] = _lock_and_read_head()
     row["hash"] = compute_hash(row)
-    return rows.insert(AuditEvent(**row))  # every audited write pays this: a prebuilt statement
+    return writer.insert(AuditEvent(**row))  # every audited write pays this: a prebuilt statement
 
 
 @dataclass(frozen=True)

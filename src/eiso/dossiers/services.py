@@ -374,9 +374,19 @@ def _save_dossier(dossier: Dossier, *fields: str, writer=rows) -> None:
     writer.update(dossier, [*fields, "updated_at"])
 
 
-def _audit(actor, verb: str, dossier: Dossier, *, before=None, after=None, reason: str = "") -> None:
+def _audit(
+    actor, verb: str, dossier: Dossier, *, before=None, after=None, reason: str = "", writer=rows
+) -> None:
+    """Record the event; with a batch as `writer` it must be the batch's last event (see record_event)."""
     record_event(
-        actor=actor, verb=verb, obj=dossier, agency=dossier.agency, before=before, after=after, reason=reason
+        actor=actor,
+        verb=verb,
+        obj=dossier,
+        agency=dossier.agency,
+        before=before,
+        after=after,
+        reason=reason,
+        writer=writer,
     )
 
 
@@ -814,14 +824,15 @@ def complete_step(
     if opened:  # after finishing: the return step, over its "waiting for the result"
         dossier.current_step = "; ".join(o.step_name for o in opened)[:255]
         _save_dossier(dossier, "current_step", writer=writer)
-    if writer is not rows:
-        writer.send()
-    _audit(
+    _audit(  # the last event of the step: its insert goes with the batch
         actor,
         "dossier.step",
         dossier,
         after={"item": item.pk, "step": item.step_number, "outcome": outcome, "timeliness": timeliness},
+        writer=writer,
     )
+    if writer is not rows:
+        writer.send()
     return opened
 
 
@@ -1389,7 +1400,13 @@ def _return(
         timeliness=timeliness if items else "",
         writer=writer,
     )
-    _audit(actor, "dossier.return_result", dossier, after={"to": returned_to.strip(), "method": method})
+    _audit(
+        actor,
+        "dossier.return_result",
+        dossier,
+        after={"to": returned_to.strip(), "method": method},
+        writer=writer,
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from eiso.accounts import roles
+from eiso.core.audit import verify_chain
 from eiso.core.errors import Conflict, DomainError, PermissionRefused
 from eiso.core.models import AuditEvent
 from eiso.dossiers import services
@@ -81,6 +82,12 @@ def test_full_path_to_returned_with_timeliness(receive_one, users):
     assert [a for a, _t in rows] == ["receive", "complete", "complete", "complete", "finish", "return_result"]
     assert all(t in ("early", "on_time", "late", "") for _a, t in rows)
     assert not dossier.clock.is_open
+    # steps batch their writes with their audit event: the chain still links every event in order
+    verbs = list(
+        AuditEvent.objects.filter(object_id=str(dossier.pk)).order_by("pk").values_list("verb", flat=True)
+    )
+    assert verbs[-3:] == ["dossier.finish", "dossier.step", "dossier.return_result"]
+    assert verify_chain().ok
 
 
 def test_approval_not_agreed_returns_to_appraisal_and_needs_reason(receive_one, users):
