@@ -150,6 +150,7 @@ def fill(count: int, *, seed: int = 6, now: datetime.datetime | None = None, out
     from eiso.core.text import vi_fold
     from eiso.dossiers import generator
     from eiso.dossiers.models import BookEntry, DailySerial, Dossier, HandOver, TrackingBook, WorkItem
+    from eiso.dossiers.services import worse
     from eiso.organizations.models import Agency, AgencyKind
     from eiso.processes.models import ProcessVersion
 
@@ -308,6 +309,7 @@ def fill(count: int, *, seed: int = 6, now: datetime.datetime | None = None, out
             "settled_at": None if open_now else settled,
             "timeliness": timeliness,
             "work_seconds": None if open_now else 0,  # the completed steps' used seconds, added below
+            "worst_hand_over": "",  # the worst step result, when settled (below)
             "result_number": "",
             "result_summary": "",
             "returned_at": None,
@@ -392,6 +394,8 @@ def fill(count: int, *, seed: int = 6, now: datetime.datetime | None = None, out
                 break
             if not last and values["work_seconds"] is not None:
                 values["work_seconds"] += int(min(span, allotted * 2))
+            if not open_now:
+                values["worst_hand_over"] = worse(values["worst_hand_over"], step_timeliness)
             hand_overs.append(
                 (
                     did,

@@ -333,9 +333,9 @@ def _dossier_aggregates(period: Period) -> dict:
         default=Value(0),
         output_field=IntegerField(),
     )
-    index2 = CaseWhen(
-        When(_hand_over_with(Timeliness.LATE), then=Value(0)),
-        When(_hand_over_with(Timeliness.ON_TIME), then=Value(1)),
+    index2 = CaseWhen(  # from the summary written when settled, not the hand-over log row by row
+        When(worst_hand_over=Timeliness.LATE, then=Value(0)),
+        When(worst_hand_over=Timeliness.ON_TIME, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
@@ -357,7 +357,7 @@ def _dossier_aggregates(period: Period) -> dict:
         "work_seconds": _counted(settled, F("work_seconds"), IntegerField()),  # written when settled
         "index1_points": _counted(settled, index1, IntegerField()),
         "index2_points": _counted(settled, index2, IntegerField()),
-        "no_late_hand_over": _counted(settled & ~Q(_hand_over_with(Timeliness.LATE))),
+        "no_late_hand_over": _counted(settled & ~Q(worst_hand_over=Timeliness.LATE)),
     }
 
 

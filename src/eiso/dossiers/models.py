@@ -158,6 +158,14 @@ class Dossier(models.Model):
         blank=True,
         help_text=_("Tổng thời gian làm việc các bước xử lý đã dùng, ghi khi hồ sơ có kết quả."),
     )
+    # Also written when settled (and when the result is returned): Circular 01/2018's index 2 per dossier.
+    worst_hand_over = models.CharField(
+        _("bàn giao chậm nhất"),
+        max_length=8,
+        choices=Timeliness.choices,
+        blank=True,
+        help_text=_("Quá hạn nếu có lần bàn giao quá hạn, đúng hạn nếu có lần đúng hạn, còn lại trước hạn."),
+    )
     result_number = models.CharField(_("số văn bản kết quả"), max_length=100, blank=True)
     result_summary = models.TextField(_("kết quả giải quyết"), blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)

@@ -59,6 +59,7 @@ from eiso.dossiers.models import (
     Outcome,
     Risk,
     Status,
+    Timeliness,
     TrackingBook,
     WorkItem,
     WorkStatus,
@@ -1214,6 +1215,17 @@ def _settle(dossier: Dossier, *, actor, at, status: str) -> None:
     dossier.status, dossier.settled_at, dossier.timeliness = status, at, timeliness
     dossier.risk = Risk.NONE
     dossier.work_seconds = work_seconds(dossier)
+    dossier.worst_hand_over = worse(
+        *HandOver.objects.filter(dossier=dossier).values_list("timeliness", flat=True).distinct()
+    )
+
+
+_SEVERITY = {"": 0, Timeliness.EARLY: 1, Timeliness.ON_TIME: 2, Timeliness.LATE: 3}
+
+
+def worse(*timeliness: str) -> str:
+    """The worst of hand-over results: late over on time over early ("" when none is timed)."""
+    return max(timeliness, key=_SEVERITY.__getitem__, default="")
 
 
 def work_seconds(dossier: Dossier) -> int:
@@ -1241,6 +1253,8 @@ def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: 
         "current_step",
         "clock",
         "work_seconds",
+        "worst_hand_over",
+        "worst_hand_over",
         writer=writer,
     )
     _hand_over(
@@ -1288,6 +1302,7 @@ def refuse(*, actor, dossier: Dossier, reason: str, at: datetime.datetime | None
         "current_step",
         "clock",
         "work_seconds",
+        "worst_hand_over",
     )
     _hand_over(
         dossier,
@@ -1385,8 +1400,17 @@ def _return(
     dossier.status, dossier.returned_at = Status.RETURNED, at
     dossier.returned_to, dossier.return_method = returned_to.strip()[:255], method
     dossier.current_step = ""
+    if items:
+        dossier.worst_hand_over = worse(dossier.worst_hand_over, timeliness)
     _save_dossier(
-        dossier, "status", "returned_at", "returned_to", "return_method", "current_step", writer=writer
+        dossier,
+        "status",
+        "returned_at",
+        "returned_to",
+        "return_method",
+        "current_step",
+        "worst_hand_over",
+        writer=writer,
     )
     _hand_over(
         dossier,

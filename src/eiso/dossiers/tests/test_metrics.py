@@ -445,3 +445,15 @@ def test_settling_writes_the_working_time_its_steps_used(scenario, world):
         steps = HandOver.objects.filter(dossier=dossier, action="complete").aggregate(s=Sum("used_seconds"))
         assert dossier.work_seconds == (steps["s"] or 0)
     assert not Dossier.objects.filter(settled_at__isnull=True, work_seconds__isnull=False).exists()
+
+
+def test_settling_and_returning_write_the_worst_hand_over(scenario, world):
+    from eiso.dossiers.models import Dossier, HandOver
+    from eiso.dossiers.services import worse
+
+    settled = Dossier.objects.filter(agency=world.commune_a, settled_at__isnull=False)
+    assert {d.worst_hand_over for d in settled} >= {"late", "early"}
+    for dossier in settled:
+        logged = HandOver.objects.filter(dossier=dossier).values_list("timeliness", flat=True)
+        assert dossier.worst_hand_over == worse(*logged)
+    assert worse() == "" and worse("early", "", "on_time") == "on_time" and worse("on_time", "late") == "late"
