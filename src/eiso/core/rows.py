@@ -171,6 +171,8 @@ def insert(obj: models.Model) -> models.Model:
 def _update_sql(model: type[models.Model], names: tuple[str, ...], vendor: str) -> tuple[str, tuple]:
     quote = connection.ops.quote_name
     fields = _fields(model, names)
+    if len(set(fields)) != len(fields):  # SQLite would take it; PostgreSQL refuses it
+        raise ValueError(f"a column named twice in an update of {model.__name__}: {names}")
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from model metadata
         quote(model._meta.db_table),
         ", ".join(f"{quote(f.column)} = %s" for f in fields),

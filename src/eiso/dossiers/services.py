@@ -1254,7 +1254,6 @@ def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: 
         "clock",
         "work_seconds",
         "worst_hand_over",
-        "worst_hand_over",
         writer=writer,
     )
     _hand_over(

@@ -110,3 +110,9 @@ def test_datetimes_are_stored_as_the_orm_stores_them(agency_tree, settings):
     now = timezone.now().replace(microsecond=0)
     record = rows.insert(_clock(agency_tree.commune, due_at=now, period_opened_at=now))
     assert ClockRecord.objects.filter(pk=record.pk, due_at=now, period_opened_at=now).exists()
+
+
+def test_an_update_naming_a_column_twice_is_refused_on_every_database(agency_tree):
+    record = rows.insert(_clock(agency_tree.commune))
+    with pytest.raises(ValueError, match="named twice"):
+        rows.update(record, ["status", "status"])
