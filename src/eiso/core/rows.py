@@ -13,12 +13,12 @@ They write rows and nothing else: no signals (none of the models they serve has 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 from django.db import connection, models
 
-Spec = tuple[type[models.Model], Sequence[str]]  # a model and the attnames to read (first one: "id")
+Spec = tuple[type[models.Model], Sequence[str]]  # a model and the attribute names of the columns to read
 
 
 @cache
@@ -39,10 +39,9 @@ def _ordered(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, ..
     return ordered
 
 
-def attnames(model: type[models.Model], *, exclude: Iterable[str] = ()) -> tuple[str, ...]:
-    """Every concrete column of `model` (attribute names, `agency_id` style), minus `exclude`."""
-    skip = set(exclude)
-    return tuple(f.attname for f in model._meta.concrete_fields if f.attname not in skip)
+def attnames(model: type[models.Model]) -> tuple[str, ...]:
+    """Every concrete column of `model` (attribute names, `agency_id` style)."""
+    return tuple(f.attname for f in model._meta.concrete_fields)
 
 
 def columns(alias: str, model: type[models.Model], names: Sequence[str]) -> str:
@@ -51,22 +50,14 @@ def columns(alias: str, model: type[models.Model], names: Sequence[str]) -> str:
     return ", ".join(f"{alias}.{quote(f.column)}" for f in _fields(model, _ordered(model, tuple(names))))
 
 
+@cache
 def _converters(model: type[models.Model], names: tuple[str, ...], vendor: str) -> tuple:
-    key = (model, names, vendor)
-    found = _CONVERTERS.get(key)
-    if found is None:
-        found = _CONVERTERS[key] = tuple(
-            (
-                f.get_col(model._meta.db_table),
-                tuple(connection.ops.get_db_converters(f.get_col(model._meta.db_table)))
-                + tuple(f.get_db_converters(connection)),
-            )
-            for f in _fields(model, names)
-        )
-    return found
-
-
-_CONVERTERS: dict[tuple, tuple] = {}
+    """Per column: the expression and the converters the ORM would apply to its value."""
+    found = []
+    for f in _fields(model, names):
+        column = f.get_col(model._meta.db_table)
+        found.append((column, (*connection.ops.get_db_converters(column), *f.get_db_converters(connection))))
+    return tuple(found)
 
 
 def build(model: type[models.Model], names: Sequence[str], values: Sequence) -> models.Model:
