@@ -32,7 +32,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -776,9 +776,9 @@ def complete_step(
         writer.send()
         return []
 
-    # The writes of a step go to the database in one round trip (core/rows.Batch). That is safe only
-    # when no read below depends on them: without a parallel split nothing reads open items here.
-    writer = rows if _has_parallel(design) else rows.Batch()
+    # The writes of a step go to the database in one round trip (core/rows.Batch); a read below that
+    # depends on them (a parallel join looking at open items, finishing) sends them first.
+    writer = rows.Batch()
     used, timeliness = _close_item(item, actor=actor, at=at, outcome=outcome, note=note, writer=writer)
     targets = _successors(design, step, outcome)
     opened: list[WorkItem] = []
@@ -791,7 +791,7 @@ def complete_step(
             if nxt is not None:
                 opened.append(_open_item(dossier, nxt, first, at, writer=writer))
             continue
-        if _branch_still_open(dossier, design, target, exclude=item.pk):
+        if _branch_still_open(dossier, design, target, exclude=item.pk, pending=writer):
             continue
         holder = assignee or (
             _previous_holder(dossier, nxt.number) if nxt.number < item.step_number else None
@@ -812,8 +812,7 @@ def complete_step(
         writer=writer,
     )
     if finishing:
-        if writer is not rows:
-            writer.send()  # finishing adds up the step hand-overs, this one included
+        writer.send()  # finishing adds up the step hand-overs, this one included
         _finish(
             dossier,
             actor=actor,
@@ -832,8 +831,7 @@ def complete_step(
         after={"item": item.pk, "step": item.step_number, "outcome": outcome, "timeliness": timeliness},
         writer=writer,
     )
-    if writer is not rows:
-        writer.send()
+    writer.send()
     return opened
 
 
@@ -862,10 +860,15 @@ def _has_parallel(design: ProcessDesign) -> bool:
     )
 
 
-def _branch_still_open(dossier: Dossier, design: ProcessDesign, target: int, *, exclude: int) -> bool:
-    """Whether another parallel branch leading to `target` is still being worked on (join waits)."""
+def _branch_still_open(
+    dossier: Dossier, design: ProcessDesign, target: int, *, exclude: int, pending: rows.Batch
+) -> bool:
+    """Whether another parallel branch leading to `target` is still being worked on (join waits).
+
+    It reads the open items, so the step's `pending` writes (items opened so far) are sent first."""
     if not _has_parallel(design):  # a design without a split has no branch to wait for
         return False
+    pending.send()
     for number in (
         dossier.work_items.filter(status=WorkStatus.OPEN, parent__isnull=True)
         .exclude(pk=exclude)
@@ -1214,10 +1217,7 @@ def _settle(dossier: Dossier, *, actor, at, status: str) -> None:
         timeliness = "late"
     dossier.status, dossier.settled_at, dossier.timeliness = status, at, timeliness
     dossier.risk = Risk.NONE
-    dossier.work_seconds = work_seconds(dossier)
-    dossier.worst_hand_over = worse(
-        *HandOver.objects.filter(dossier=dossier).values_list("timeliness", flat=True).distinct()
-    )
+    dossier.work_seconds, dossier.worst_hand_over = _hand_over_summary(dossier)
 
 
 _SEVERITY = {"": 0, Timeliness.EARLY: 1, Timeliness.ON_TIME: 2, Timeliness.LATE: 3}
@@ -1228,13 +1228,14 @@ def worse(*timeliness: str) -> str:
     return max(timeliness, key=_SEVERITY.__getitem__, default="")
 
 
-def work_seconds(dossier: Dossier) -> int:
-    """Working seconds the dossier's completed process steps used (a consultation is inside its step,
-    and its answer is not a completed step)."""
-    total = HandOver.objects.filter(dossier=dossier, action=HandOverAction.COMPLETE).aggregate(
-        total=Sum("used_seconds")
-    )["total"]
-    return total or 0
+def _hand_over_summary(dossier: Dossier) -> tuple[int, str]:
+    """From the hand-over log, in one query: the working seconds the completed process steps used (a
+    consultation is inside its step, and its answer is not a completed step) and the worst result."""
+    found = HandOver.objects.filter(dossier=dossier).aggregate(
+        seconds=Sum("used_seconds", filter=Q(action=HandOverAction.COMPLETE)),
+        **{t: Count("pk", filter=Q(timeliness=t)) for t in Timeliness.values},
+    )
+    return found["seconds"] or 0, worse(*(t for t in Timeliness.values if found[t]))
 
 
 def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: str, writer=rows) -> None:
