@@ -299,10 +299,6 @@ def _paused_at(moment):
     )
 
 
-def _hand_over_with(timeliness: str):
-    return Exists(HandOver.objects.filter(dossier=OuterRef("pk"), timeliness=timeliness))
-
-
 def _counted(condition: Q, value=None, output_field=None):
     """SUM(CASE WHEN condition THEN value ELSE 0) — `value` 1 when omitted (a conditional count)."""
     if value is None:
@@ -321,24 +317,28 @@ def _dossier_base(user, agency, period: Period):
     )
 
 
+# Circular 01/2018's indices per settled dossier: 1 scores its own result, 2 its worst hand-over.
+INDEX1_POINTS, INDEX1_OTHERWISE = {Timeliness.EARLY: 2, Timeliness.ON_TIME: 1}, 0
+INDEX2_POINTS, INDEX2_OTHERWISE = {Timeliness.LATE: 0, Timeliness.ON_TIME: 1}, 2
+
+
+def _points(field: str, table: dict, otherwise: int) -> CaseWhen:
+    return CaseWhen(
+        *(When(**{field: value}, then=Value(points)) for value, points in table.items()),
+        default=Value(otherwise),
+        output_field=IntegerField(),
+    )
+
+
 def _dossier_aggregates(period: Period) -> dict:
     start, end = period.start, period.end
     settled = Q(settled_at__gte=start, settled_at__lt=end)
     pending = _open_at(end)
     paused = Q(_paused_at(end))
     overdue = Q(clock__due_at__lt=end)
-    index1 = CaseWhen(
-        When(timeliness=Timeliness.EARLY, then=Value(2)),
-        When(timeliness=Timeliness.ON_TIME, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    index2 = CaseWhen(  # from the summary written when settled, not the hand-over log row by row
-        When(worst_hand_over=Timeliness.LATE, then=Value(0)),
-        When(worst_hand_over=Timeliness.ON_TIME, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
+    index1 = _points("timeliness", INDEX1_POINTS, INDEX1_OTHERWISE)
+    # from the summary written when the dossier was settled, not the hand-over log row by row
+    index2 = _points("worst_hand_over", INDEX2_POINTS, INDEX2_OTHERWISE)
     return {
         "carried_over": _counted(Q(received_at__lt=start)),
         **{f"new_{c}": _counted(Q(received_at__gte=start, channel=c)) for c in CHANNELS},
@@ -528,11 +528,7 @@ def dossier_lines(user, agency, period: Period, *, procedure_id=None, limit: int
 
     Returns (lines, truncated)."""
     start, end = period.start, period.end
-    base = _dossier_base(user, agency, period).annotate(
-        paused=_paused_at(end),
-        any_late=_hand_over_with(Timeliness.LATE),
-        any_on_time=_hand_over_with(Timeliness.ON_TIME),
-    )
+    base = _dossier_base(user, agency, period).annotate(paused=_paused_at(end))
     if procedure_id:
         base = base.filter(procedure_id=procedure_id)
     rows = list(
@@ -545,6 +541,7 @@ def dossier_lines(user, agency, period: Period, *, procedure_id=None, limit: int
             "settled_at",
             "closed_at",
             "timeliness",
+            "worst_hand_over",
             "status",
             "channel",
             "procedure__code",
@@ -554,7 +551,6 @@ def dossier_lines(user, agency, period: Period, *, procedure_id=None, limit: int
         )[: limit + 1]
     )
     lines = []
-    index1_points = {Timeliness.EARLY: 2, Timeliness.ON_TIME: 1, Timeliness.LATE: 0}
     for d in rows[:limit]:
         settled = d.settled_at is not None and start <= d.settled_at < end
         closed = d.closed_at is not None and start <= d.closed_at < end
@@ -587,8 +583,8 @@ def dossier_lines(user, agency, period: Period, *, procedure_id=None, limit: int
                 "due_at": due,
                 "settled_at": d.settled_at,
                 "state": state,
-                "index1": index1_points.get(d.timeliness) if settled else None,
-                "index2": (0 if d.any_late else 1 if d.any_on_time else 2) if settled else None,
+                "index1": INDEX1_POINTS.get(d.timeliness, INDEX1_OTHERWISE) if settled else None,
+                "index2": INDEX2_POINTS.get(d.worst_hand_over, INDEX2_OTHERWISE) if settled else None,
             }
         )
     return lines, len(rows) > limit
