@@ -72,10 +72,7 @@ class WorkItemQuerySet(models.QuerySet):
 
         A role held with sub-units (`include_descendants`) covers items of the units below.
         """
-        wanted = Q(pk__in=[])
-        for branch in inbox_branches(user, day):
-            wanted |= branch
-        return self.open().filter(wanted)
+        return self.open().filter(_any(inbox_branches(user, day)))
 
     def for_inbox(self):
         return self.select_related("dossier", "dossier__procedure", "unit", "assignee").order_by(
@@ -124,6 +121,10 @@ def inbox_branches(user, day: datetime.date | None = None) -> list[Q]:
     ]
 
 
+def _any(conditions: list[Q]) -> Q:
+    return functools.reduce(operator.or_, conditions)
+
+
 class InboxList:
     """The inbox for a paginator, fast whatever the pool's size.
 
@@ -141,7 +142,7 @@ class InboxList:
         self._branches = inbox_branches(user, day)
 
     def count(self) -> int:
-        return self._open.filter(functools.reduce(operator.or_, self._branches)).count()
+        return self._open.filter(_any(self._branches)).count()
 
     def __len__(self) -> int:
         return self.count()
