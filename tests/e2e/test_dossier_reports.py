@@ -26,12 +26,19 @@ def test_head_reads_the_report_and_drills_down(page):
     with page.expect_download() as download:
         page.get_by_test_id("report-xlsx").click()
     assert download.value.suggested_filename.endswith(".xlsx")
-    first_row_link = page.get_by_test_id("report-row").first.locator("a").first
-    if first_row_link.count():
-        first_row_link.click()
-        page.wait_for_load_state("networkidle")
-        expect(page.get_by_test_id("report-levels")).to_be_visible()
-        shot(page, "dossier-reports-drill-down")
+    # drill down: a procedure's row opens its dossiers, charted by their total and downloadable
+    page.goto(f"{page.base_url}/ho-so/bao-cao/?period=year&group=procedure")
+    page.get_by_test_id("report-row").first.locator("a").first.click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("report-levels")).to_be_visible()
+    expect(page.get_by_test_id("report-dossier").first).to_be_visible()
+    expect(page.get_by_test_id("chart-bars")).to_be_visible()
+    expect(page.get_by_test_id("report-dossier-pages")).to_contain_text("Hồ sơ thứ 1–")
+    expect(page.locator("#id_agency option:checked")).to_contain_text("Phường Phố Hiến")
+    shot(page, "dossier-reports-drill-down")
+    with page.expect_download() as download:
+        page.get_by_test_id("report-xlsx").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
 
 
 def test_receiver_opens_the_tracking_books(page):

@@ -68,7 +68,8 @@ from django.utils.translation import gettext_lazy
 from eiso.dossiers.models import Channel, Dossier, HandOver, HandOverAction, Outcome, Timeliness, WorkItem
 
 WORKING_DAY_SECONDS = 8 * 3600
-MAX_DOSSIER_ROWS = 500
+DOSSIER_PAGE_ROWS = 500  # lines per page of the dossier level (the page and the API)
+XLSX_DOSSIER_ROWS = 50_000  # lines in one XLSX export of the dossier level
 
 GROUPS: dict[str, str] = {
     "agency": gettext_lazy("Cơ quan giải quyết"),
@@ -265,8 +266,9 @@ class Report:
     columns: list[tuple[str, str]]
     rows: list[Row]
     total: Row
-    dossiers: list[dict] = field(default_factory=list)  # group "dossier": one line per dossier
-    truncated: bool = False
+    dossiers: list[dict] = field(default_factory=list)  # group "dossier": one page of lines, one per dossier
+    dossier_offset: int = 0  # how many lines come before this page
+    truncated: bool = False  # more lines follow this page
 
     @property
     def group_label(self) -> str:
@@ -395,11 +397,19 @@ def _safe_reverse(name: str, *args) -> str:
 
 
 def report(
-    user, agency, period: Period, group: str = "procedure", *, procedure_id: int | None = None
+    user,
+    agency,
+    period: Period,
+    group: str = "procedure",
+    *,
+    procedure_id: int | None = None,
+    dossier_page: int = 1,
+    dossier_rows: int = DOSSIER_PAGE_ROWS,
 ) -> Report:
     """The metrics of `agency`'s subtree over `period`, one row per `group` (see `GROUPS`), with totals.
 
-    `procedure_id` narrows everything to one procedure (the drill-down's last level)."""
+    `procedure_id` narrows everything to one procedure (the drill-down's last level). Group "dossier"
+    also lists page `dossier_page` of the dossiers, `dossier_rows` to a page."""
     if group not in GROUPS:
         raise ValueError(group)
     if group == "officer":
@@ -455,7 +465,10 @@ def report(
         total=total,
     )
     if group == "dossier":
-        result.dossiers, result.truncated = dossier_lines(user, agency, period, procedure_id=procedure_id)
+        result.dossier_offset = (max(1, dossier_page) - 1) * dossier_rows
+        result.dossiers, result.truncated = dossier_lines(
+            user, agency, period, procedure_id=procedure_id, offset=result.dossier_offset, limit=dossier_rows
+        )
     return result
 
 
@@ -523,10 +536,13 @@ def _officer_report(user, agency, period: Period, *, procedure_id=None) -> Repor
 # --- the dossier level of the drill-down ------------------------------------------------------------
 
 
-def dossier_lines(user, agency, period: Period, *, procedure_id=None, limit: int = MAX_DOSSIER_ROWS):
-    """One line per dossier counted in the period (at most `limit`), with where it falls and its indices.
+def dossier_lines(
+    user, agency, period: Period, *, procedure_id=None, offset: int = 0, limit: int = DOSSIER_PAGE_ROWS
+):
+    """One line per dossier counted in the period, with where it falls and its indices: `limit` lines
+    after the first `offset`, in order of reception.
 
-    Returns (lines, truncated)."""
+    Returns (lines, more): `more` says whether lines follow."""
     start, end = period.start, period.end
     base = _dossier_base(user, agency, period).annotate(paused=_paused_at(end))
     if procedure_id:
@@ -548,7 +564,7 @@ def dossier_lines(user, agency, period: Period, *, procedure_id=None, limit: int
             "procedure__name",
             "clock__due_at",
             "agency__name",
-        )[: limit + 1]
+        )[offset : offset + limit + 1]
     )
     lines = []
     for d in rows[:limit]:
@@ -577,7 +593,7 @@ def dossier_lines(user, agency, period: Period, *, procedure_id=None, limit: int
                 "applicant": d.applicant_name,
                 "procedure": d.procedure.name,
                 "agency": d.agency.name,
-                "channel": Channel(d.channel).label,
+                "channel": str(Channel(d.channel).label),
                 "carried_over": d.received_at < start,
                 "received_at": d.received_at,
                 "due_at": due,

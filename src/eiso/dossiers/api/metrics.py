@@ -33,6 +33,12 @@ class MetricsQuerySerializer(serializers.Serializer):
         help_text="Rows: agency, receiving_unit, procedure (default), officer, channel, month, dossier.",
     )
     procedure = serializers.IntegerField(required=False, help_text="Only this procedure (id).")
+    page = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        default=1,
+        help_text="group=dossier: which page of the dossier lines (500 to a page, in order of reception).",
+    )
 
     def validate(self, data):
         if data["last"] < data["first"]:
@@ -90,9 +96,10 @@ class MetricsSerializer(serializers.Serializer):
     rows = MetricsRowSerializer(many=True)
     total = MetricsRowSerializer()
     dossiers = MetricsDossierLineSerializer(
-        many=True, help_text="group=dossier only: one line per dossier (at most 500)."
+        many=True, help_text="group=dossier only: one page of lines, one per dossier (500 to a page)."
     )
-    truncated = serializers.BooleanField()
+    page = serializers.IntegerField(help_text="The page of `dossiers` returned.")
+    truncated = serializers.BooleanField(help_text="More dossier lines follow on the next page.")
 
 
 def _row(row) -> dict:
@@ -130,7 +137,9 @@ class DossierMetricsView(APIView):
                 raise ValidationError({"agency": ["Bạn chưa thuộc cơ quan nào."]})
         period = metrics.Period(data["first"], data["last"])
         group = data.get("group") or "procedure"
-        report = metrics.report(request.user, agency, period, group, procedure_id=data.get("procedure"))
+        report = metrics.report(
+            request.user, agency, period, group, procedure_id=data.get("procedure"), dossier_page=data["page"]
+        )
         body = {
             "agency": {"id": agency.pk, "name": agency.name},
             "period": {"first": period.first, "last": period.last},
@@ -139,6 +148,7 @@ class DossierMetricsView(APIView):
             "rows": [_row(r) for r in report.rows],
             "total": _row(report.total),
             "dossiers": report.dossiers,
+            "page": data["page"],
             "truncated": report.truncated,
         }
         return Response(MetricsSerializer(body).data)

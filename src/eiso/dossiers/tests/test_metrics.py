@@ -30,6 +30,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from eiso.accounts import roles
 from eiso.dossiers import metrics, services
@@ -277,6 +278,21 @@ def test_dossier_lines_carry_the_indices(scenario, users, world):
     assert report.total.values == APRIL_TOTALS
 
 
+def test_dossier_lines_come_in_pages_in_order_of_reception(scenario, users, world):
+    head, everything = users[roles.AGENCY_HEAD], "BCDEFGI"
+    whole = metrics.report(head, world.commune_a, APRIL, "dossier").dossiers
+    codes = [line["code"] for line in whole]
+    pages = [
+        metrics.report(head, world.commune_a, APRIL, "dossier", dossier_page=n, dossier_rows=3)
+        for n in (1, 2, 3)
+    ]
+    assert [[line["code"] for line in page.dossiers] for page in pages] == [codes[:3], codes[3:6], codes[6:]]
+    assert [page.truncated for page in pages] == [True, True, False]
+    assert [page.dossier_offset for page in pages] == [0, 3, 6] and len(codes) == len(everything)
+    beyond = metrics.report(head, world.commune_a, APRIL, "dossier", dossier_page=4, dossier_rows=3)
+    assert beyond.dossiers == [] and not beyond.truncated
+
+
 def test_province_level_for_the_oversight_officer(scenario, users, world):
     report = metrics.report(users[roles.OVERSIGHT_OFFICER], world.province_a, APRIL, "agency")
     assert [r.key for r in report.rows] == [world.commune_a.pk]
@@ -379,6 +395,59 @@ def test_page_reports_bad_dates(client, users, world):
     assert "dd/mm/yyyy" in response.content.decode()
 
 
+def test_dossier_level_page_pages_the_list_and_charts_the_total(scenario, client, users, world, monkeypatch):
+    monkeypatch.setattr(metrics, "DOSSIER_PAGE_ROWS", 3)
+    head = users[roles.AGENCY_HEAD]
+    april = {"period": "custom", "first": "01/04/2026", "last": "30/04/2026", "group": "dossier"}
+    first = _page(client, head, **april)
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert html.count('data-testid="report-dossier"') == 3
+    assert "Hồ sơ thứ 1–3" in html and 'data-testid="report-dossiers-next"' in html
+    assert 'data-testid="report-dossiers-previous"' not in html
+    # the settled chart has one bar, the total's, instead of an empty card
+    assert 'data-testid="chart-bars"' in html and "Tổng cộng" in html
+    # the agency field shows the agency the report is about though the address did not name it
+    assert first.context["form"]["agency"].value() == world.commune_a.pk
+    assert first.context["form"]["group"].value() == "dossier"
+    year = _page(client, head, period="year").context["form"]
+    assert (year["year"].value(), year["group"].value()) == (timezone.localdate().year, "procedure")
+    last = _page(client, head, page="3", **april)
+    html = last.content.decode()
+    assert html.count('data-testid="report-dossier"') == 1 and "Hồ sơ thứ 7–7" in html
+    assert 'data-testid="report-dossiers-next"' not in html and "page=2" in html
+    assert _page(client, head, page="zero", **april).context["report"].dossier_offset == 0
+
+
+def test_xlsx_of_the_dossier_level_lists_every_dossier_not_one_page(
+    scenario, client, users, world, monkeypatch
+):
+    monkeypatch.setattr(metrics, "DOSSIER_PAGE_ROWS", 2)
+    april = {
+        "period": "custom",
+        "first": "01/04/2026",
+        "last": "30/04/2026",
+        "group": "dossier",
+        "format": "xlsx",
+    }
+
+    def listed():
+        sheet = openpyxl.load_workbook(
+            io.BytesIO(_page(client, users[roles.AGENCY_HEAD], **april).content)
+        ).active
+        lines = list(sheet.iter_rows(values_only=True))
+        return [
+            row[1] for row in lines if isinstance(row[0], int) and row[1] and row[1].startswith("000.")
+        ], lines
+
+    codes, _lines = listed()
+    assert sorted(codes) == sorted(scenario[k].code for k in "BCDEFGI")
+    monkeypatch.setattr(metrics, "XLSX_DOSSIER_ROWS", 4)
+    codes, lines = listed()
+    assert len(codes) == 4
+    assert any("Chỉ có 4 hồ sơ đầu tiên" in str(row[1]) for row in lines)
+
+
 def test_xlsx_export_has_the_header_and_the_totals(scenario, client, users, world):
     response = _page(
         client,
@@ -425,6 +494,11 @@ def test_api_returns_the_same_figures_and_is_scoped(scenario, api, users, world)
     assert outsider.status_code == 404
     bad = client.get(url, {"agency": world.commune_a.pk, "first": "2026-04-30", "last": "2026-04-01"})
     assert bad.status_code == 400
+    april = {"agency": world.commune_a.pk, "first": "2026-04-01", "last": "2026-04-30", "group": "dossier"}
+    listed = client.get(url, april).json()
+    assert listed["page"] == 1 and len(listed["dossiers"]) == 7 and listed["truncated"] is False
+    assert client.get(url, {**april, "page": 2}).json()["dossiers"] == []
+    assert client.get(url, {**april, "page": 0}).status_code == 400
     assert api(None).get(url).status_code == 401
 
 

@@ -27,7 +27,7 @@ PERIOD_KINDS = [
     ("month", gettext_lazy("Tháng")),
     ("quarter", gettext_lazy("Quý")),
     ("year", gettext_lazy("Năm")),
-    ("custom", gettext_lazy("Từ ngày … đến ngày")),
+    ("custom", gettext_lazy("Tùy chọn")),
 ]
 
 
@@ -149,6 +149,40 @@ def _drill_links(report: metrics.Report, params: dict) -> None:
             )
 
 
+def _form_values(data: dict, agency, group: str, period: metrics.Period) -> dict:
+    kind = data.get("period") or "month"
+    values = {"agency": agency.pk, "group": group, "period": kind, "year": period.first.year}
+    if kind == "month":
+        values["month"] = period.first.month
+    elif kind == "quarter":
+        values["quarter"] = (period.first.month - 1) // 3 + 1
+    elif kind == "custom":
+        values.update(first=period.first, last=period.last)
+    if data.get("procedure"):
+        values["procedure"] = data["procedure"]
+    return values
+
+
+def _page_number(raw) -> int:
+    """?page= of the dossier list: a positive whole number, anything else is the first page."""
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _dossier_pages(report: metrics.Report, params: dict, page: int) -> dict | None:
+    """Where this page of the dossier list starts and ends, and the links to the pages beside it."""
+    if report.group != "dossier" or not report.dossiers:
+        return None
+    return {
+        "first": report.dossier_offset + 1,
+        "last": report.dossier_offset + len(report.dossiers),
+        "previous": _link(params, page=page - 1) if page > 1 else "",
+        "next": _link(params, page=page + 1) if report.truncated else "",
+    }
+
+
 # --- charts (server-side SVG) ------------------------------------------------------------------------
 
 BAR_COLOURS = {"early": "#2fb344", "on_time": "#206bc4", "late": "#d63939"}
@@ -157,7 +191,9 @@ BAR_COLOURS = {"early": "#2fb344", "on_time": "#206bc4", "late": "#d63939"}
 def _bars(report: metrics.Report, limit: int = 15) -> dict | None:
     """Stacked horizontal bars of early / on time / late per row (settled dossiers, or officers' items)."""
     prefix = "items_" if report.kind == "officer" else "settled_"
-    rows = [r for r in report.rows if any(r.values.get(f"{prefix}{k}") for k in BAR_COLOURS)]
+    # The dossier level has no rows to compare (its table lists dossiers): one bar for the total.
+    rows = [report.total] if report.group == "dossier" else report.rows
+    rows = [r for r in rows if any(r.values.get(f"{prefix}{k}") for k in BAR_COLOURS)]
     rows = sorted(rows, key=lambda r: -sum(r.values[f"{prefix}{k}"] for k in BAR_COLOURS))[:limit]
     if not rows:
         return None
@@ -171,7 +207,16 @@ def _bars(report: metrics.Report, limit: int = 15) -> dict | None:
             width = bar_width * value / largest
             if value:
                 parts.append(
-                    {"x": round(x, 1), "width": round(width, 1), "colour": colour, "value": value, "key": key}
+                    {
+                        "x": round(x, 1),
+                        "width": round(width, 1),
+                        "colour": colour,
+                        "value": value,
+                        "key": key,
+                        # the count is written on the bar where its digits fit (7 px a digit at 12 px)
+                        "labelled": width >= 7 * len(str(value)) + 6,
+                        "middle": round(x + width / 2, 1),
+                    }
                 )
             x += width
         label = row.label if len(row.label) <= 34 else row.label[:33] + "…"
@@ -259,26 +304,34 @@ def reports(request):
     period = period_from(data)
     group = data.get("group") or metrics.default_group(agency)
     procedure_id = data.get("procedure")
-    report = metrics.report(request.user, agency, period, group, procedure_id=procedure_id)
     if request.GET.get("format") == "xlsx":
+        report = metrics.report(
+            request.user,
+            agency,
+            period,
+            group,
+            procedure_id=procedure_id,
+            dossier_rows=metrics.XLSX_DOSSIER_ROWS,
+        )
         return xlsx_response(report, procedure_id)
+    page = _page_number(request.GET.get("page"))
+    report = metrics.report(
+        request.user,
+        agency,
+        period,
+        group,
+        procedure_id=procedure_id,
+        dossier_page=page,
+        dossier_rows=metrics.DOSSIER_PAGE_ROWS,
+    )
     params = {"agency": agency.pk, "group": group, **_period_params(period)}
     if procedure_id:
         params["procedure"] = procedure_id
     _drill_links(report, params)
     _cells(report)
-    if not request.GET:
-        # An unbound form shows what the report is about (the defaults chosen above).
-        form = ReportForm(
-            initial={
-                "agency": agency.pk,
-                "group": group,
-                "period": "month",
-                "year": period.first.year,
-                "month": period.first.month,
-            },
-            agencies=agencies,
-        )
+    if valid:
+        # The form shows what the report is about, the defaults chosen above included.
+        form = ReportForm(initial=_form_values(data, agency, group, period), agencies=agencies)
     procedure = None
     if procedure_id:
         from eiso.procedures.models import Procedure
@@ -296,6 +349,7 @@ def reports(request):
         "agency_link": _link(params, procedure="", group="procedure") if procedure_id else "",
         "xlsx_link": _link(params, format="xlsx"),
         "group_links": [(key, label, _link(params, group=key)) for key, label in metrics.GROUPS.items()],
+        "dossier_pages": _dossier_pages(report, params, page),
         "bars": _bars(report),
         "trend": _trend(request.user, agency, period, procedure_id) if report.kind == "dossier" else None,
         "bar_colours": [
@@ -362,6 +416,14 @@ def xlsx_response(report: metrics.Report, procedure_id=None) -> HttpResponse:
             )
             for column in (6, 7, 8):
                 sheet.cell(row=sheet.max_row, column=column).number_format = "dd/mm/yyyy hh:mm"
+        if report.truncated:
+            sheet.append(
+                [
+                    "",
+                    _("Chỉ có %(count)s hồ sơ đầu tiên; hãy chia kỳ báo cáo nhỏ hơn để có cả danh sách.")
+                    % {"count": f"{len(report.dossiers):,}".replace(",", ".")},
+                ]
+            )
         sheet.append([])
     headings = [_("STT"), report.group_label, *(label for _k, label in report.columns)]
     sheet.append(headings)
