@@ -365,7 +365,8 @@ def dossier_context(dossier: Dossier, kind: str, fs: FormSet) -> dict:
         )
     elif kind == "supplement":
         after_appraisal = dossier.supplement_count > 0
-        requested = dossier.supplement_requested_at if after_appraisal else dossier.received_at
+        # Dossiers asked at the counter before the request's moment was kept fall back to reception.
+        requested = dossier.supplement_requested_at or dossier.received_at
         context.update(
             request_date=fmt_date(requested),
             stage=_("sau khi thẩm định hồ sơ") if after_appraisal else _("tại bộ phận tiếp nhận"),
@@ -374,7 +375,13 @@ def dossier_context(dossier: Dossier, kind: str, fs: FormSet) -> dict:
             place_date=_place_date(requested),
         )
         if not after_appraisal:
-            context.update(appointment_at="", appointment_date="")
+            # at the counter the papers were brought on the day of the request, not of a later reception
+            context.update(
+                appointment_at="",
+                appointment_date="",
+                received_at=fmt_moment(requested),
+                received_date=fmt_date(requested),
+            )
     elif kind == "refusal":
         at_counter = dossier.status == Status.COUNTER_REFUSED
         refused = dossier.received_at if at_counter else dossier.settled_at

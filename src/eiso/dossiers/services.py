@@ -575,6 +575,8 @@ def receive(
         sets=sets,
         fee_amount=_fees(procedure_version, channel) if fee_amount is None else fee_amount,
         missing_note=missing_note,
+        # form 02 given at the counter keeps its date when the completed dossier is received later
+        supplement_requested_at=at if outcome == "supplement" else None,
         refusal_reason=refusal_reason.strip(),
         received_at=at,
         received_by=actor if getattr(actor, "is_authenticated", False) else None,

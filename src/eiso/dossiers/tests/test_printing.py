@@ -181,6 +181,15 @@ def test_counter_supplement_lists_everything_missing_without_appointment(receive
     assert "tại bộ phận tiếp nhận" in text and "tính lại từ đầu" not in text
 
 
+def test_counter_form_02_keeps_its_date_after_the_completed_dossier_is_received(receive_one, users):
+    dossier = receive_one(outcome="supplement", missing_note="Bản sao sổ hộ khẩu", at=at(2, 9))
+    services.receive_completed(actor=users[roles.RECEIVER], dossier=dossier, at=at(5, 14))
+    dossier.refresh_from_db()
+    assert dossier.received_at == at(5, 14) and "02" in [f.number for f in printing.forms_for(dossier)]
+    text = docx_text(printing.render_form(dossier, "02", "docx")[0])
+    assert "tại bộ phận tiếp nhận" in text and "02/03/2026" in text and "05/03/2026" not in text
+
+
 def test_supplement_after_appraisal_and_refusal_after_appraisal(receive_one, users):
     officer, head = users[roles.OFFICER], users[roles.AGENCY_HEAD]
     dossier = receive_one()
