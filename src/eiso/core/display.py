@@ -59,6 +59,7 @@ VERB_LABELS = {
     "review.flag": _("Đánh dấu cần rà soát"),
     "review.resolve": _("Ghi nhận đã rà soát"),
     "notification.send": _("Gửi thông báo"),
+    "notification.email_retry": _("Gửi lại thư thông báo"),
     "dossier.receive": _("Tiếp nhận hồ sơ"),
     "dossier.counter_supplement": _("Yêu cầu bổ sung hồ sơ tại quầy"),
     "dossier.counter_refuse": _("Từ chối tiếp nhận hồ sơ"),

@@ -18,7 +18,7 @@ from eiso.notifications.querysets import NotificationQuerySet
 
 
 class Notification(models.Model):
-    """Thông báo gửi tới một người. Only `read_at` and `emailed_at` change after it is written."""
+    """Thông báo gửi tới một người. Only `read_at` and the e-mail's state change after it is written."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,6 +45,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("thời điểm tạo"), default=timezone.now)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
+    # Whether it is to go by e-mail (asked for, and the recipient had an address); with `emailed_at`
+    # empty it is still owed, and `eiso notifications send` tries again, at most EMAIL_ATTEMPTS times.
+    email_wanted = models.BooleanField(_("cần gửi thư"), default=False)
+    email_failures = models.PositiveSmallIntegerField(_("số lần gửi thư lỗi"), default=0)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -61,6 +65,12 @@ class Notification(models.Model):
                 name="notification_unread_idx",
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            # The e-mails still owed: few rows, read by every `eiso notifications send`.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(email_wanted=True, emailed_at__isnull=True),
+                name="notification_email_owed_idx",
+            ),
         ]
 
     def __str__(self):

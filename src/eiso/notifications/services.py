@@ -11,20 +11,27 @@ event. Marking read changes only the reader's own inbox state, like opening a pa
 
 E-mail goes through Django's configured backend (EMAIL_BACKEND and friends, docs/operations/install.md)
 only after the transaction commits, so a rolled-back change never sends mail. Each row is claimed by
-setting `emailed_at` before sending, so two processes never send the same one; a failed send is logged
-and the claim released (the notification stays in the app either way).
+setting `emailed_at` before sending, so two processes never send the same one; a failed send is logged,
+counted in `email_failures` and the claim released (the notification stays in the app either way).
+`send_owed_emails` (`eiso notifications send`, scheduled) tries the e-mails still owed again: those of
+the last `EMAIL_RETRY_DAYS` days that failed fewer than `EMAIL_ATTEMPTS` times. It writes one audit event
+per run that sent or gave up on anything.
 """
 
+import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from eiso.core.audit import record_event
 from eiso.core.errors import PermissionRefused
@@ -35,6 +42,8 @@ logger = logging.getLogger(__name__)
 _KEY_LENGTH = Notification._meta.get_field("key").max_length
 _TITLE_LENGTH = Notification._meta.get_field("title").max_length
 _URL_LENGTH = Notification._meta.get_field("url").max_length
+EMAIL_ATTEMPTS = 5  # a message that failed this often (a mailbox that refuses it) is not tried again
+EMAIL_RETRY_DAYS = 3  # older news is not worth a late e-mail; it stays in the app
 
 
 @transaction.atomic
@@ -78,6 +87,7 @@ def notify(
     # it inserted, and a concurrent call for the same key carries another timestamp.
     now = timezone.now()
     title = " ".join(str(title).split())[:_TITLE_LENGTH]
+    mailed = {pk for pk in new_ids if email and people[pk].email}
     Notification.objects.bulk_create(
         [
             Notification(
@@ -89,6 +99,7 @@ def notify(
                 url=str(url)[:_URL_LENGTH],
                 key=key,
                 created_at=now,
+                email_wanted=pk in mailed,
             )
             for pk in new_ids
         ],
@@ -110,7 +121,7 @@ def notify(
         object_repr=title,
         after={"kind": kind, "key": key, "count": len(created), "recipients": sorted(created.values())},
     )
-    if email and any(people[pk].email for pk in created.values()):
+    if mailed.intersection(created.values()):
         transaction.on_commit(partial(send_emails, list(created)))
     return len(created)
 
@@ -144,17 +155,33 @@ def send_emails(notification_ids: Iterable[int]) -> int:
     """E-mail the given notifications that have not been e-mailed yet; returns how many were sent.
 
     Runs outside any transaction (after commit). Rows are claimed in one UPDATE that sets `emailed_at`
-    to this call's timestamp; a failed send puts `emailed_at` back to empty.
+    to this call's timestamp; a failed send puts `emailed_at` back to empty and counts the failure.
     """
+    return _send(notification_ids).sent
+
+
+@dataclass(frozen=True)
+class Sending:
+    sent: int = 0
+    failed: int = 0
+
+
+def _release(rows, claim) -> None:
+    Notification.objects.filter(pk__in=[n.pk for n in rows], emailed_at=claim).update(
+        emailed_at=None, email_failures=F("email_failures") + 1
+    )
+
+
+def _send(notification_ids: Iterable[int]) -> Sending:
     ids = list(notification_ids)
     claim = timezone.now()
     claimed = (
-        Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
+        Notification.objects.filter(pk__in=ids, emailed_at__isnull=True, email_wanted=True)
         .exclude(recipient__email="")
         .update(emailed_at=claim)
     )
     if not claimed:
-        return 0
+        return Sending()
     rows = list(
         Notification.objects.filter(pk__in=ids, emailed_at=claim)
         .select_related("recipient", "agency")
@@ -166,20 +193,70 @@ def send_emails(notification_ids: Iterable[int]) -> int:
         connection.open()
     except Exception:
         logger.exception("cannot reach the mail server; %s notification e-mails not sent", len(rows))
-        Notification.objects.filter(pk__in=[n.pk for n in rows], emailed_at=claim).update(emailed_at=None)
-        return 0
+        _release(rows, claim)
+        return Sending(failed=len(rows))
     try:
         for notification in rows:
             try:
                 _message(notification, connection).send()
             except Exception:
                 logger.exception("e-mail of notification %s failed", notification.pk)
-                Notification.objects.filter(pk=notification.pk, emailed_at=claim).update(emailed_at=None)
+                _release([notification], claim)
             else:
                 sent += 1
     finally:
         connection.close()
-    return sent
+    return Sending(sent=sent, failed=len(rows) - sent)
+
+
+@dataclass(frozen=True)
+class Retry:
+    owed: int  # e-mails tried again
+    sent: int
+    failed: int
+    given_up: int  # of those that failed, how many reached EMAIL_ATTEMPTS and will not be tried again
+
+
+def send_owed_emails(*, now: datetime.datetime | None = None) -> Retry:
+    """Gửi lại thư chưa gửi được: try again the e-mails of the last EMAIL_RETRY_DAYS days that failed
+    (or were never sent because the process stopped), each at most EMAIL_ATTEMPTS times in all.
+
+    Safe to run on several nodes at once: rows are claimed as in `send_emails`. One audit event per run
+    that sent or failed anything ("notification.email_retry", with the counts)."""
+    now = now or timezone.now()
+    owed = list(
+        Notification.objects.filter(
+            email_wanted=True,
+            emailed_at__isnull=True,
+            email_failures__lt=EMAIL_ATTEMPTS,
+            created_at__gte=now - datetime.timedelta(days=EMAIL_RETRY_DAYS),
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    if not owed:
+        return Retry(0, 0, 0, 0)
+    result = _send(owed)
+    given_up = Notification.objects.filter(
+        pk__in=owed, emailed_at__isnull=True, email_failures__gte=EMAIL_ATTEMPTS
+    ).count()
+    retry = Retry(len(owed), result.sent, result.failed, given_up if result.failed else 0)
+    if result.sent or result.failed:
+        with transaction.atomic():
+            record_event(
+                actor=None,
+                verb="notification.email_retry",
+                object_type="notifications.notification",
+                object_id="",
+                object_repr=_("Gửi lại thư thông báo"),
+                after={
+                    "owed": retry.owed,
+                    "sent": retry.sent,
+                    "failed": retry.failed,
+                    "given_up": retry.given_up,
+                },
+            )
+    return retry
 
 
 def mark_read(*, actor, notification: Notification) -> Notification:

@@ -1,8 +1,12 @@
 """notify(): at most one notification per (recipient, key), one audit event per call that creates any,
 e-mail after commit through the configured backend; mark_read / mark_all_read on one's own only."""
 
+import datetime
+import io
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import transaction
 
 from eiso.accounts import services as accounts
@@ -141,3 +145,55 @@ def test_mark_all_read(world):
     assert services.mark_all_read(actor=officer) == 3
     assert services.mark_all_read(actor=officer) == 0
     assert Notification.objects.filter(recipient=outsider, read_at__isnull=True).count() == 3
+
+
+def _refuse_mail(monkeypatch):
+    def refuse(self, fail_silently=False):
+        raise OSError("SMTP server unreachable")
+
+    monkeypatch.setattr(mail.EmailMessage, "send", refuse)
+
+
+def test_a_failed_email_is_sent_by_the_next_retry_and_counted(world, monkeypatch, mailoutbox):
+    officer = world.users["officer"]
+    _notify([officer], email=True)
+    _notify([officer], key="test:in-app", email=False)
+    notification = Notification.objects.get(key="test:1")
+    assert notification.email_wanted and not Notification.objects.get(key="test:in-app").email_wanted
+    _refuse_mail(monkeypatch)
+    assert services.send_emails([notification.pk]) == 0
+    notification.refresh_from_db()
+    assert notification.emailed_at is None and notification.email_failures == 1
+    monkeypatch.undo()
+    retry = services.send_owed_emails()
+    assert (retry.owed, retry.sent, retry.failed, retry.given_up) == (1, 1, 0, 0)
+    assert [m.to for m in mailoutbox] == [[officer.email]]  # the in-app one is not mailed
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+    event = AuditEvent.objects.get(verb="notification.email_retry")
+    assert event.after == {"owed": 1, "sent": 1, "failed": 0, "given_up": 0}
+    # nothing owed any more: the next run does nothing and writes no event
+    assert services.send_owed_emails().owed == 0
+    assert AuditEvent.objects.filter(verb="notification.email_retry").count() == 1
+
+
+def test_retries_give_up_after_the_last_attempt_and_skip_old_news(world, monkeypatch, mailoutbox):
+    officer = world.users["officer"]
+    _notify([officer])
+    _refuse_mail(monkeypatch)
+    results = [services.send_owed_emails() for _ in range(services.EMAIL_ATTEMPTS + 1)]
+    assert [r.failed for r in results] == [1] * services.EMAIL_ATTEMPTS + [0]
+    assert results[-2].given_up == 1 and results[-1].owed == 0
+    assert Notification.objects.get().email_failures == services.EMAIL_ATTEMPTS
+    monkeypatch.undo()
+    _notify([officer], key="test:old")
+    old = Notification.objects.get(key="test:old")
+    later = old.created_at + datetime.timedelta(days=services.EMAIL_RETRY_DAYS, minutes=1)
+    assert services.send_owed_emails(now=later).owed == 0 and mailoutbox == []
+
+
+def test_the_command_reports_what_it_sent(world, mailoutbox):
+    _notify([world.users["officer"]])  # not sent: no commit callbacks ran in this test
+    out = io.StringIO()
+    call_command("notifications", "send", stdout=out)
+    assert "còn nợ: 1; đã gửi 1; lỗi 0" in out.getvalue() and len(mailoutbox) == 1
