@@ -3,6 +3,8 @@ editable templates, PDF through WeasyPrint, the QR code of the status page, page
 
 import datetime
 import io
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -127,6 +129,49 @@ def test_every_dossier_form_renders_as_docx_and_pdf(dossier_for, form_set, kind)
     assert abs(width - 419.5) < 2 and abs(height - 595.3) < 2  # A5 portrait in points
     words = pdf_text(pdf)
     assert dossier.code in words and APPLICANT in words and date in words and LEGAL[form_set] in words
+
+
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(OFFICE is None, reason="LibreOffice is not installed (make system-deps installs it)")
+def test_every_form_opens_in_libreoffice(dossier_for, receive_one, tmp_path):
+    """Forms 01–07 of both legal sets, converted by LibreOffice in one run: each gives a PDF that shows
+    the dossier's code, the applicant with every Vietnamese mark, and the form's number."""
+    expected = {}
+    for form_set, kind in CASES:
+        dossier, _date = dossier_for(kind)
+        number = printing.FORM_SETS[form_set].numbers[kind]
+        name = f"{form_set}-{number}"
+        (tmp_path / f"{name}.docx").write_bytes(printing.render_form(dossier, number, "docx", form_set)[0])
+        expected[name] = [dossier.code, APPLICANT, f"Mẫu số {number}"]
+    book = TrackingBook.objects.get(unit=receive_one().receiving_unit, year=2026)
+    for form_set, fs in printing.FORM_SETS.items():
+        name = f"{form_set}-{fs.numbers['book']}"
+        (tmp_path / f"{name}.docx").write_bytes(
+            printing.render_form(book, fs.numbers["book"], "docx", form_set)[0]
+        )
+        expected[name] = [book.unit.name, f"Mẫu số {fs.numbers['book']}"]
+    # One conversion for all the files, with a profile of its own (a shared one locks in parallel runs).
+    subprocess.run(  # noqa: S603 - fixed arguments, our own files
+        [
+            OFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *sorted(str(path) for path in tmp_path.glob("*.docx")),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for name, words in expected.items():
+        text = " ".join(pdf_text((tmp_path / "pdf" / f"{name}.pdf").read_bytes()).split())
+        for word in words:
+            assert word in text, (name, word)
 
 
 def test_receipt_fields_secret_and_components(receive_one):
