@@ -380,6 +380,11 @@ def test_page_for_the_oversight_officer_starts_at_the_province(scenario, client,
     html = response.content.decode()
     # drill-down: the agency row opens that agency's report by procedure
     assert f"agency={world.commune_a.pk}" in html and "group=procedure" in html
+    listed = _page(
+        client, users[roles.OVERSIGHT_OFFICER], period="month", year="2026", month="4", group="dossier"
+    )
+    assert listed.context["dossier_agency_column"]  # the province's list names each dossier's commune
+    assert '<td class="small">Xã Văn Giang</td>' in listed.content.decode()
 
 
 def test_page_refuses_an_agency_outside_scope(scenario, client, world):
@@ -405,6 +410,7 @@ def test_dossier_level_page_pages_the_list_and_charts_the_total(scenario, client
     assert html.count('data-testid="report-dossier"') == 3
     assert "Hồ sơ thứ 1–3" in html and 'data-testid="report-dossiers-next"' in html
     assert 'data-testid="report-dossiers-previous"' not in html
+    assert not first.context["dossier_agency_column"]  # one commune's dossiers: no agency column
     # the settled chart has one bar, the total's, instead of an empty card
     assert 'data-testid="chart-bars"' in html and "Tổng cộng" in html
     # the agency field shows the agency the report is about though the address did not name it
@@ -440,8 +446,13 @@ def test_xlsx_of_the_dossier_level_lists_every_dossier_not_one_page(
             row[1] for row in lines if isinstance(row[0], int) and row[1] and row[1].startswith("000.")
         ], lines
 
-    codes, _lines = listed()
+    codes, lines = listed()
     assert sorted(codes) == sorted(scenario[k].code for k in "BCDEFGI")
+    headings = next(row for row in lines if row and row[0] == "STT")
+    first = next(row for row in lines if row and row[0] == 1)
+    by_heading = dict(zip(headings, first, strict=False))
+    assert by_heading["Cơ quan giải quyết"] == "Xã Văn Giang"
+    assert isinstance(by_heading["Ngày tiếp nhận"], datetime.datetime)
     monkeypatch.setattr(metrics, "XLSX_DOSSIER_ROWS", 4)
     codes, lines = listed()
     assert len(codes) == 4

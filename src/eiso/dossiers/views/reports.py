@@ -350,6 +350,8 @@ def reports(request):
         "xlsx_link": _link(params, format="xlsx"),
         "group_links": [(key, label, _link(params, group=key)) for key, label in metrics.GROUPS.items()],
         "dossier_pages": _dossier_pages(report, params, page),
+        # a province's or a department's list names the agency of each dossier
+        "dossier_agency_column": any(line["agency"] != agency.name for line in report.dossiers),
         "bars": _bars(report),
         "trend": _trend(request.user, agency, period, procedure_id) if report.kind == "dossier" else None,
         "bar_colours": [
@@ -389,6 +391,7 @@ def xlsx_response(report: metrics.Report, procedure_id=None) -> HttpResponse:
             _("Mã hồ sơ"),
             _("Người nộp"),
             _("Thủ tục"),
+            _("Cơ quan giải quyết"),
             _("Cách thức nộp"),
             _("Ngày tiếp nhận"),
             _("Ngày hẹn trả"),
@@ -405,6 +408,7 @@ def xlsx_response(report: metrics.Report, procedure_id=None) -> HttpResponse:
                     line["code"],
                     line["applicant"],
                     line["procedure"],
+                    line["agency"],
                     line["channel"],
                     _local(line["received_at"]),
                     _local(line["due_at"]),
@@ -414,7 +418,7 @@ def xlsx_response(report: metrics.Report, procedure_id=None) -> HttpResponse:
                     line["index2"],
                 ]
             )
-            for column in (6, 7, 8):
+            for column in (7, 8, 9):
                 sheet.cell(row=sheet.max_row, column=column).number_format = "dd/mm/yyyy hh:mm"
         if report.truncated:
             sheet.append(
