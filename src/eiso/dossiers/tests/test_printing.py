@@ -3,8 +3,6 @@ editable templates, PDF through WeasyPrint, the QR code of the status page, page
 
 import datetime
 import io
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from pypdf import PdfReader
 
 from eiso.accounts import roles
 from eiso.api.tests.world import client_for
+from eiso.core.tests.office import docx_to_pdf, flat, needs_office
 from eiso.dossiers import printing, services
 from eiso.dossiers.models import TrackingBook, WorkItem
 
@@ -131,10 +130,7 @@ def test_every_dossier_form_renders_as_docx_and_pdf(dossier_for, form_set, kind)
     assert dossier.code in words and APPLICANT in words and date in words and LEGAL[form_set] in words
 
 
-OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-@pytest.mark.skipif(OFFICE is None, reason="LibreOffice is not installed (make system-deps installs it)")
+@needs_office
 def test_every_form_opens_in_libreoffice(dossier_for, receive_one, tmp_path):
     """Forms 01–07 of both legal sets, converted by LibreOffice in one run: each gives a PDF that shows
     the dossier's code, the applicant with every Vietnamese mark, and the form's number."""
@@ -152,24 +148,9 @@ def test_every_form_opens_in_libreoffice(dossier_for, receive_one, tmp_path):
             printing.render_form(book, fs.numbers["book"], "docx", form_set)[0]
         )
         expected[name] = [book.unit.name, f"Mẫu số {fs.numbers['book']}"]
-    # One conversion for all the files, with a profile of its own (a shared one locks in parallel runs).
-    subprocess.run(  # noqa: S603 - fixed arguments, our own files
-        [
-            OFFICE,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *sorted(str(path) for path in tmp_path.glob("*.docx")),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    pdfs = docx_to_pdf(sorted(tmp_path.glob("*.docx")), tmp_path)
     for name, words in expected.items():
-        text = " ".join(pdf_text((tmp_path / "pdf" / f"{name}.pdf").read_bytes()).split())
+        text = flat(pdf_text((pdfs / f"{name}.pdf").read_bytes()))
         for word in words:
             assert word in text, (name, word)
 

@@ -304,26 +304,19 @@ def reports(request):
     period = period_from(data)
     group = data.get("group") or metrics.default_group(agency)
     procedure_id = data.get("procedure")
-    if request.GET.get("format") == "xlsx":
-        report = metrics.report(
-            request.user,
-            agency,
-            period,
-            group,
-            procedure_id=procedure_id,
-            dossier_rows=metrics.XLSX_DOSSIER_ROWS,
-        )
-        return xlsx_response(report, procedure_id)
-    page = _page_number(request.GET.get("page"))
+    xlsx = request.GET.get("format") == "xlsx"
+    page = 1 if xlsx else _page_number(request.GET.get("page"))
     report = metrics.report(
         request.user,
         agency,
         period,
         group,
         procedure_id=procedure_id,
-        dossier_page=page,
-        dossier_rows=metrics.DOSSIER_PAGE_ROWS,
+        dossier_page=page,  # the XLSX lists every dossier of the period, not one page
+        dossier_rows=metrics.XLSX_DOSSIER_ROWS if xlsx else metrics.DOSSIER_PAGE_ROWS,
     )
+    if xlsx:
+        return xlsx_response(report, procedure_id)
     params = {"agency": agency.pk, "group": group, **_period_params(period)}
     if procedure_id:
         params["procedure"] = procedure_id

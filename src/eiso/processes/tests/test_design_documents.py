@@ -2,16 +2,13 @@
 
 import importlib.util
 import io
-import re
-import shutil
-import subprocess
-import unicodedata
 import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from eiso.core.tests.office import docx_to_pdf, flat, needs_office
 from eiso.processes.design import ProcessDesign, StepDesign
 from eiso.processes.design.documents import TEMPLATE, document_context, render_html
 from eiso.processes.design.samples import marriage_registration
@@ -21,18 +18,12 @@ pytest.importorskip("docxtpl")
 pypdf = pytest.importorskip("pypdf")
 
 ROOT = Path(__file__).resolve().parents[4]
-OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 KWARGS = {
     "agency_name": "UBND xã Thử Nghiệm",
     "parent_agency_name": "UBND tỉnh Thử",
     "issued_on": "20/11/2025",
     "procedure_names": {"1.000894": "Đăng ký kết hôn"},
 }
-
-
-def flat(text: str) -> str:
-    """NFC, single spaces: wrapped lines of a table cell read as one."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
 def pdf_text(data: bytes) -> str:
@@ -145,27 +136,12 @@ def test_shipped_template_matches_the_script(tmp_path):
             assert fresh.read(part) == shipped.read(part), part
 
 
-@pytest.mark.skipif(OFFICE is None, reason="LibreOffice is not installed")
+@needs_office
 def test_docx_opens_in_libreoffice_and_shows_the_steps(sample_docx, tmp_path):
     source = tmp_path / "quy_trinh.docx"
     source.write_bytes(sample_docx)
-    # A fresh profile per conversion: a shared one locks and breaks parallel runs.
-    subprocess.run(  # noqa: S603 - fixed arguments, our own file
-        [
-            OFFICE,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    text = pdf_text((tmp_path / "quy_trinh.pdf").read_bytes())
+    pdfs = docx_to_pdf([source], tmp_path)
+    text = pdf_text((pdfs / "quy_trinh.pdf").read_bytes())
     for step in marriage_registration().steps:
         assert step.name in text, step.name
     assert "5 ngày làm việc / 40 giờ" in text

@@ -4,8 +4,6 @@ isolation between agencies, and query-count baselines of the list pages."""
 import datetime
 import io
 import re
-import shutil
-import subprocess
 import unicodedata
 
 import pytest
@@ -16,13 +14,13 @@ from django.urls import reverse
 
 from eiso.accounts import roles
 from eiso.core.models import AuditEvent
+from eiso.core.tests.office import docx_to_pdf, needs_office
 from eiso.processes import services
 from eiso.processes.models import InternalProcess, ProcessStatus, ReviewFlag, ReviewReason
 from eiso.processes.tests.conftest import BIRTH, HOUSEHOLD, MARRIAGE, START
 
 pytestmark = pytest.mark.django_db
 
-OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -260,7 +258,7 @@ def test_downloads(world, in_force):
     assert client.get(reverse("processes:download", args=[version.pk, "exe"])).status_code == 404
 
 
-@pytest.mark.skipif(OFFICE is None, reason="LibreOffice is not installed")
+@needs_office
 def test_the_downloaded_docx_opens_in_libreoffice(world, in_force, tmp_path):
     process = in_force()
     version = process.current_version
@@ -271,23 +269,9 @@ def test_the_downloaded_docx_opens_in_libreoffice(world, in_force, tmp_path):
     )
     source = tmp_path / "quy_trinh.docx"
     source.write_bytes(content)
-    subprocess.run(  # noqa: S603 - fixed arguments, our own file
-        [
-            OFFICE,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    pdfs = docx_to_pdf([source], tmp_path)
     pypdf = pytest.importorskip("pypdf")
-    reader = pypdf.PdfReader(tmp_path / "quy_trinh.pdf")
+    reader = pypdf.PdfReader(pdfs / "quy_trinh.pdf")
     text = flat(" ".join(page.extract_text() or "" for page in reader.pages))
     for item in version.design_obj.steps:
         assert item.name in text, item.name
