@@ -157,21 +157,29 @@ def lookup(code: str, secret: str = "", phone_last4: str = "") -> LookupAnswer:
 def rate_limited(request) -> bool:
     """Count one lookup attempt of the request's client address; True once the limit is passed.
 
-    A fixed window per address: the counter key names the window, so it expires by itself.
+    A sliding window, estimated from two fixed ones: this window's count plus the previous window's,
+    weighted by how much of it still lies within the last `window` seconds. A fixed window alone would
+    let twice the limit through across a window's edge. The keys name their window, so they expire
+    by themselves.
     """
     limit = settings.EISO_LOOKUP_LIMIT
     window = settings.EISO_LOOKUP_WINDOW_SECONDS
     address = client_ip(request) or "unknown"
-    key = f"eiso:dossier-lookup:{address}:{int(_clock() // window)}"
+    now = _clock()
+    current = int(now // window)
     cache = caches[settings.EISO_LOOKUP_CACHE]
-    if cache.add(key, 1, timeout=window + 5):
-        return 1 > limit
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
+    key = f"eiso:dossier-lookup:{address}:{current}"
+    if cache.add(key, 1, timeout=2 * window + 5):  # kept through the next window, which weighs it
         count = 1
-    return count > limit
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=2 * window + 5)
+            count = 1
+    previous = cache.get(f"eiso:dossier-lookup:{address}:{current - 1}", 0)
+    still_inside = 1 - (now - current * window) / window
+    return count + previous * still_inside > limit
 
 
 class DossierStatusLookupView(APIView):

@@ -152,8 +152,24 @@ def test_rate_limit_per_client_address(dossier, settings, monkeypatch):
     assert page.status_code == 429 and "quá nhiều lần" in page.content.decode()
     # Another address is not affected.
     assert ask(dossier.code, dossier.lookup_secret, address="198.51.100.2").json()["found"] is True
-    # The next window starts afresh.
+    # The window slides: at the start of the next fixed window the burst still counts in full …
     now[0] += 600
+    assert ask(dossier.code, dossier.lookup_secret).status_code == 429
+    # … and once it lies a whole window back, the address may look up again.
+    now[0] += 600
+    assert ask(dossier.code, dossier.lookup_secret).json()["found"] is True
+
+
+def test_rate_limit_does_not_double_across_a_window_edge(dossier, settings, monkeypatch):
+    settings.EISO_LOOKUP_LIMIT = 3
+    now = [1_800_000_000.0 + 590]  # ten seconds before a fixed window ends
+    monkeypatch.setattr(lookup_module, "_clock", lambda: now[0])
+    for _ in range(3):
+        assert ask(dossier.code, "999999").status_code == 200
+    now[0] += 20  # ten seconds into the next fixed window: a fixed window would allow 3 more
+    assert ask(dossier.code, dossier.lookup_secret).status_code == 429
+    now[0] = 1_800_000_000.0 + 1200 + 300  # half a window after the burst's window ended
+    # 1 now + the refused one of the previous fixed window × 0.5 = 1.5: within the limit
     assert ask(dossier.code, dossier.lookup_secret).json()["found"] is True
 
 
