@@ -268,6 +268,9 @@ CACHES = {
         }
     ),
 }
+# Audit chains on PostgreSQL (docs/decisions/0021): sessions spread over this many hash chains, so
+# audited writes of different sessions do not queue on one lock. Changing it is safe at any time.
+EISO_AUDIT_CHAINS = max(1, int(os.environ.get("EISO_AUDIT_CHAINS", "16")))
 EISO_LOOKUP_CACHE = "shared"
 EISO_LOOKUP_LIMIT = int(os.environ.get("EISO_LOOKUP_LIMIT", "10"))  # public lookups per address …
 EISO_LOOKUP_WINDOW_SECONDS = 600  # … in 10 minutes

@@ -1,9 +1,15 @@
 """The audit trail: `record_event` (called by every service) and `verify_chain`.
 
-Locking policy: the chain needs the previous row's hash, so writers of audit events are
-serialised. On PostgreSQL a transaction-scoped advisory lock does it; on SQLite the IMMEDIATE
-transaction already holds the database's single write lock. Services call `record_event` as
-the last statement of their transaction so the lock is held only until commit.
+Locking policy: a chain needs the previous row's hash, so writers of one chain are serialised. On
+PostgreSQL a transaction-scoped advisory lock per chain does it; on SQLite the IMMEDIATE transaction
+already holds the database's single write lock. Services call `record_event` as the last statement of
+their transaction so the lock is held only until commit.
+
+Chains (docs/decisions/0021): that lock lasts until the commit's WAL flush, so one chain for the whole
+system made every audited write queue behind every other. On PostgreSQL an event goes into chain
+`backend pid % EISO_AUDIT_CHAINS`: all events of one transaction share one chain (no lock-order
+deadlock), and sessions on different chains do not wait for each other. SQLite keeps one chain (0).
+`verify_chain` walks every event once, in id order, following each chain's links.
 """
 
 import hashlib
@@ -13,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
@@ -21,7 +28,7 @@ from eiso.core import context, rows
 from eiso.core.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
-_ADVISORY_LOCK_KEY = 7_301_904_501  # any constant; names the audit chain among advisory locks
+_ADVISORY_LOCK_KEY = 7_301_904_501  # any constant; chain n is locked as this + n among advisory locks
 
 
 def _json_safe(value):
@@ -81,21 +88,29 @@ def compute_hash(row: dict) -> str:
     return hashlib.sha256(_payload(row)).hexdigest()
 
 
-def _lock_and_read_head() -> str:
-    """Take the chain lock and read the newest hash, in one round trip.
+def _chain() -> int:
+    """The chain of this database session's events: its backend's pid spreads sessions over the chains."""
+    if connection.vendor != "postgresql":
+        return 0
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid % settings.EISO_AUDIT_CHAINS
+
+
+def _lock_and_read_head(chain: int) -> str:
+    """Take the chain's lock and read its newest hash, in one round trip.
 
     This runs on every audited write, so it is plain SQL: building the ORM query cost as much as the
     insert itself (docs/benchmarks.md). On PostgreSQL both statements go in one call; under READ
     COMMITTED the SELECT's snapshot is taken after the lock is held, so it sees the last committed head.
     """
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    head = f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1"  # noqa: S608 - no user input
+    head = f"SELECT hash FROM {table} WHERE chain = %s ORDER BY id DESC LIMIT 1"  # noqa: S608 - no user input
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY}); {head}")
+            cursor.execute(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY + chain}); {head}", [chain])
             cursor.nextset()
         else:
-            cursor.execute(head)
+            cursor.execute(head, [chain])
         row = cursor.fetchone()
     return row[0] if row else GENESIS_HASH
 
@@ -141,17 +156,21 @@ def record_event(
         "request_id": ctx.request_id,
         "ip_address": ctx.ip_address or "",
     }
-    row["prev_hash"] = _lock_and_read_head()
+    chain = _chain()
+    row["prev_hash"] = _lock_and_read_head(chain)
     row["hash"] = compute_hash(row)
-    return writer.insert(AuditEvent(**row))  # every audited write pays this: a prebuilt statement
+    return writer.insert(
+        AuditEvent(chain=chain, **row)
+    )  # every audited write pays this: a prebuilt statement
 
 
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
-    head_hash: str
+    head_hash: str  # the newest event's hash (at a failure: the hash the bad event should have linked to)
     first_bad_id: int | None = None
     problem: str = ""
+    chains: int = 0  # how many chains the events checked belong to
 
     @property
     def ok(self) -> bool:
@@ -175,6 +194,7 @@ _FIELDS = [
     "ip_address",
     "prev_hash",
     "hash",
+    "chain",
 ]
 
 
@@ -190,14 +210,17 @@ def _rows(chunk_size: int) -> Iterator[dict]:
 
 
 def verify_chain(chunk_size: int = 20_000) -> ChainReport:
-    """Walk the whole chain; report the first event whose link or content does not match."""
-    expected_prev = GENESIS_HASH
+    """Walk every event once, in id order, each against the head of its own chain; report the first
+    event whose link or content does not match."""
+    heads: dict[int, str] = {}
+    newest = GENESIS_HASH
     checked = 0
     for row in _rows(chunk_size):
+        expected_prev = heads.get(row["chain"], GENESIS_HASH)
         if row["prev_hash"] != expected_prev:
-            return ChainReport(checked, expected_prev, row["id"], "link")
+            return ChainReport(checked, expected_prev, row["id"], "link", len(heads))
         if compute_hash(row) != row["hash"]:
-            return ChainReport(checked, expected_prev, row["id"], "content")
-        expected_prev = row["hash"]
+            return ChainReport(checked, expected_prev, row["id"], "content", len(heads))
+        heads[row["chain"]] = newest = row["hash"]
         checked += 1
-    return ChainReport(checked, expected_prev)
+    return ChainReport(checked, newest, chains=len(heads))

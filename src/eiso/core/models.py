@@ -25,8 +25,10 @@ class AuditEvent(models.Model):
     """Nhật ký kiểm tra (audit event): one row per change, hash-chained, never updated or deleted.
 
     Written by `eiso.core.audit.record_event` inside the service's transaction. `hash` covers
-    every other column plus `prev_hash`, so altering, deleting or inserting a row out of band
-    breaks the chain that `eiso audit verify` walks.
+    every other column plus `prev_hash` (`chain` is checked by the links instead), so altering,
+    deleting or inserting a row out of band breaks the chain that `eiso audit verify` walks. There are
+    several chains (`chain`), each linked on its own, so that writers on different database sessions do not queue on one lock
+    (docs/decisions/0021).
     """
 
     occurred_at = models.DateTimeField(_("thời điểm"), db_index=True)
@@ -61,6 +63,8 @@ class AuditEvent(models.Model):
     ip_address = models.CharField(_("địa chỉ IP"), max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which chain the event links into; the database default keeps rows written out of band in chain 0.
+    chain = models.PositiveSmallIntegerField(_("chuỗi"), default=0, db_default=0)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -75,6 +79,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["verb"], name="audit_verb_idx"),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["agency", "-occurred_at"], name="audit_agency_time_idx"),
+            models.Index(fields=["chain", "-id"], name="audit_chain_head_idx"),  # a chain's head
         ]
 
     def __str__(self):

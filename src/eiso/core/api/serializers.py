@@ -25,5 +25,6 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "ip_address",
             "prev_hash",
             "hash",
+            "chain",
         ]
         read_only_fields = fields

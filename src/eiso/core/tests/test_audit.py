@@ -407,7 +407,10 @@ def test_verify_fails_on_a_forged_row_with_a_wrong_link():
 
 
 @pytest.mark.django_db
-def test_later_events_after_a_forged_row_still_fail_verification():
+def test_later_events_after_a_forged_row_still_fail_verification(monkeypatch):
+    from eiso.core import audit
+
+    monkeypatch.setattr(audit, "_chain", lambda: 0)  # the forged row's chain (its column's default)
     events = emit(2)
     forged_id = events[-1].pk + 10
     _insert_forged(events[-1].hash, "e" * 64, forged_id)
@@ -511,4 +514,38 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     assert errors == []
     report = verify_chain()
     assert report.ok and report.checked == 40
-    assert AuditEvent.objects.values("prev_hash").distinct().count() == 40  # no fork
+    assert AuditEvent.objects.values("chain", "prev_hash").distinct().count() == 40  # no fork in any chain
+
+
+@pytest.mark.django_db
+def test_chains_link_on_their_own_and_verify_together():
+    """Events of several chains (sessions on PostgreSQL) interleave; each links to its own chain's head,
+    and breaking any one chain is found."""
+    first = emit(2)
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:  # as if another session had written into chain 5
+        cursor.execute(f"UPDATE {table} SET chain = 5 WHERE id = %s", [first[1].pk])  # noqa: S608
+    # that event now starts chain 5 with the wrong link
+    report = verify_chain()
+    assert (report.ok, report.first_bad_id, report.problem) == (False, first[1].pk, "link")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET chain = %s WHERE id = %s", [first[0].chain, first[1].pk])  # noqa: S608
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_an_event_links_to_the_head_of_its_own_chain(monkeypatch):
+    from eiso.core import audit
+
+    monkeypatch.setattr(audit, "_chain", lambda: 3)
+    in_three = emit(2)
+    monkeypatch.setattr(audit, "_chain", lambda: 7)
+    in_seven = emit(1)
+    monkeypatch.setattr(audit, "_chain", lambda: 3)
+    again_in_three = emit(1)
+    assert [e.chain for e in (*in_three, *in_seven, *again_in_three)] == [3, 3, 7, 3]
+    assert in_three[0].prev_hash == GENESIS_HASH and in_seven[0].prev_hash == GENESIS_HASH
+    assert in_three[1].prev_hash == in_three[0].hash and again_in_three[0].prev_hash == in_three[1].hash
+    report = verify_chain()
+    assert report.ok and report.checked == 4 and report.chains == 2
+    assert report.head_hash == again_in_three[0].hash

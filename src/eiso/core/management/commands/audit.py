@@ -24,6 +24,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Chuỗi nhật ký toàn vẹn / audit chain intact: {report.checked} sự kiện, head {report.head_hash}"
+                f"Chuỗi nhật ký toàn vẹn / audit chain intact: {report.checked} sự kiện trong {report.chains} "
+                f"chuỗi, head {report.head_hash}"
             )
         )
