@@ -159,9 +159,8 @@ def record_event(
     chain = _chain()
     row["prev_hash"] = _lock_and_read_head(chain)
     row["hash"] = compute_hash(row)
-    return writer.insert(
-        AuditEvent(chain=chain, **row)
-    )  # every audited write pays this: a prebuilt statement
+    # every audited write pays this: a prebuilt statement
+    return writer.insert(AuditEvent(chain=chain, **row))
 
 
 @dataclass(frozen=True)

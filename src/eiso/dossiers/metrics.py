@@ -593,6 +593,7 @@ def dossier_lines(
                 "applicant": d.applicant_name,
                 "procedure": d.procedure.name,
                 "agency": d.agency.name,
+                "agency_id": d.agency_id,
                 "channel": str(Channel(d.channel).label),
                 "carried_over": d.received_at < start,
                 "received_at": d.received_at,

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -344,7 +344,7 @@ def reports(request):
         "group_links": [(key, label, _link(params, group=key)) for key, label in metrics.GROUPS.items()],
         "dossier_pages": _dossier_pages(report, params, page),
         # a province's or a department's list names the agency of each dossier
-        "dossier_agency_column": any(line["agency"] != agency.name for line in report.dossiers),
+        "dossier_agency_column": any(line["agency_id"] != agency.pk for line in report.dossiers),
         "bars": _bars(report),
         "trend": _trend(request.user, agency, period, procedure_id) if report.kind == "dossier" else None,
         "bar_colours": [
@@ -418,7 +418,7 @@ def xlsx_response(report: metrics.Report, procedure_id=None) -> HttpResponse:
                 [
                     "",
                     _("Chỉ có %(count)s hồ sơ đầu tiên; hãy chia kỳ báo cáo nhỏ hơn để có cả danh sách.")
-                    % {"count": f"{len(report.dossiers):,}".replace(",", ".")},
+                    % {"count": formats.number_format(len(report.dossiers), force_grouping=True)},
                 ]
             )
         sheet.append([])
