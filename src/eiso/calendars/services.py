@@ -33,6 +33,7 @@ from eiso.calendars.models import (
     WorkSchedule,
     YearStatus,
 )
+from eiso.core import rows
 from eiso.core.audit import record_event, snapshot
 from eiso.core.errors import DomainError, PermissionRefused
 from eiso.organizations.models import Agency, AgencyKind
@@ -594,7 +595,7 @@ def sync_columns(record: ClockRecord, clock: LegalClock) -> None:
     record.estimated = clock.estimated
 
 
-def _require_clock_scope(actor, agency: Agency | None) -> None:
+def require_clock_scope(actor, agency: Agency | None) -> None:
     from eiso.accounts.scope import scope_for
 
     if actor is None:
@@ -618,7 +619,7 @@ def start_clock(
     """Bắt đầu tính thời hạn (e.g. a dossier received): a new open ClockRecord.
 
     `cutoff` is the procedure's own reception cut-off when it has one (else the calendar's)."""
-    _require_clock_scope(actor, agency)
+    require_clock_scope(actor, agency)
     if not (subject or "").strip():
         raise DomainError(_("Cần ghi đối tượng tính thời hạn."), field="subject")
     try:
@@ -639,15 +640,29 @@ def start_clock(
     return record
 
 
-@transaction.atomic
-def clock_event(
-    *, actor, record: ClockRecord, event: str, at: datetime.datetime, new_due: datetime.datetime | None = None
-) -> ClockRecord:
-    """Tạm dừng, tiếp tục, tính lại từ đầu, gia hạn, dừng hoặc kết thúc một đồng hồ thời hạn."""
+# The columns an event changes (sync_columns), for writers that update only those.
+CLOCK_EVENT_COLUMNS = (
+    "state",
+    "status",
+    "is_open",
+    "amount",
+    "unit",
+    "mode",
+    "plain",
+    "period_opened_at",
+    "due_at",
+    "estimated",
+    "updated_at",
+)
+
+
+def apply_clock_event(
+    record: ClockRecord, event: str, at: datetime.datetime, new_due: datetime.datetime | None = None
+) -> tuple[dict, LegalClock]:
+    """`event` applied to the clock `record` holds (read under a lock): its columns synced, not saved.
+    Returns the state before and the clock after."""
     if event not in CLOCK_EVENTS:
         raise DomainError(_("Sự kiện không hợp lệ: %(event)s.") % {"event": event}, field="event")
-    record = ClockRecord.objects.select_for_update(of=("self",)).select_related("agency").get(pk=record.pk)
-    _require_clock_scope(actor, record.agency)
     before = record.state
     clock = load_clock(record)
     try:
@@ -658,8 +673,12 @@ def clock_event(
     except TypeError:
         raise DomainError(_("Gia hạn cần hạn mới."), field="new_due") from None
     sync_columns(record, clock)
-    record.save()
-    record_event(
+    return before, clock
+
+
+def audit_clock_event(actor, record: ClockRecord, before: dict, event: str, *, writer=rows, head=None):
+    """The audit event of a clock event (`writer` and `head` as in `record_event`)."""
+    return record_event(
         actor=actor,
         verb="clock.event",
         obj=record,
@@ -667,5 +686,21 @@ def clock_event(
         before=before,
         after=record.state,
         reason=event,
+        writer=writer,
+        head=head,
     )
+
+
+@transaction.atomic
+def clock_event(
+    *, actor, record: ClockRecord, event: str, at: datetime.datetime, new_due: datetime.datetime | None = None
+) -> ClockRecord:
+    """Tạm dừng, tiếp tục, tính lại từ đầu, gia hạn, dừng hoặc kết thúc một đồng hồ thời hạn."""
+    if event not in CLOCK_EVENTS:
+        raise DomainError(_("Sự kiện không hợp lệ: %(event)s.") % {"event": event}, field="event")
+    record = ClockRecord.objects.select_for_update(of=("self",)).select_related("agency").get(pk=record.pk)
+    require_clock_scope(actor, record.agency)
+    before, _clock = apply_clock_event(record, event, at, new_due)
+    record.save()
+    audit_clock_event(actor, record, before, event)
     return record

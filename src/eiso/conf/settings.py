@@ -271,6 +271,9 @@ CACHES = {
 # Audit chains on PostgreSQL (docs/decisions/0021): sessions spread over this many hash chains, so
 # audited writes of different sessions do not queue on one lock. Changing it is safe at any time.
 EISO_AUDIT_CHAINS = max(1, int(os.environ.get("EISO_AUDIT_CHAINS", "16")))
+# Hot statements (core/rows.py) are prepared once per PostgreSQL session (docs/decisions/0020). Turn
+# off behind a pooler that hands one server session to many clients (PgBouncer in transaction mode).
+EISO_DB_PREPARE = env_bool("EISO_DB_PREPARE", True)
 EISO_LOOKUP_CACHE = "shared"
 EISO_LOOKUP_LIMIT = int(os.environ.get("EISO_LOOKUP_LIMIT", "10"))  # public lookups per address …
 EISO_LOOKUP_WINDOW_SECONDS = 600  # … in 10 minutes

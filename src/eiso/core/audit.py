@@ -96,23 +96,31 @@ def _chain() -> int:
     return connection.connection.info.backend_pid % settings.EISO_AUDIT_CHAINS
 
 
-def _lock_and_read_head(chain: int) -> str:
-    """Take the chain's lock and read its newest hash, in one round trip.
+def head_queries() -> list[tuple[str, list, list]]:
+    """Reads, for `rows.fetch_each`, that take this session's chain lock and read the chain's head.
 
-    This runs on every audited write, so it is plain SQL: building the ORM query cost as much as the
-    insert itself (docs/benchmarks.md). On PostgreSQL both statements go in one call; under READ
-    COMMITTED the SELECT's snapshot is taken after the lock is held, so it sees the last committed head.
-    """
+    A service that locks rows can send them with its own lock (after it, so the order of locks stays
+    rows, then chain) and pass `head_of(...)` of their results to `record_event(head=...)`: one round
+    trip less. Under READ COMMITTED the head's SELECT takes its snapshot after the lock is held, so it
+    sees the last committed head."""
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    chain = _chain()
     head = f"SELECT hash FROM {table} WHERE chain = %s ORDER BY id DESC LIMIT 1"  # noqa: S608 - no user input
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY + chain}); {head}", [chain])
-            cursor.nextset()
-        else:
-            cursor.execute(head, [chain])
-        row = cursor.fetchone()
-    return row[0] if row else GENESIS_HASH
+    queries = [(head, [chain], [])]
+    if connection.vendor == "postgresql":
+        queries.insert(0, ("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY + chain], []))
+    return queries
+
+
+def head_of(found: list) -> str:
+    """The chain head from the results of `head_queries()` (the last of `found`)."""
+    return found[-1][1][0] if found[-1] is not None else GENESIS_HASH
+
+
+def _lock_and_read_head() -> str:
+    """Take the chain's lock and read its newest hash, in one round trip (plain SQL: this runs on every
+    audited write, and building the ORM query cost as much as the insert itself)."""
+    return head_of(rows.fetch_each(head_queries()))
 
 
 def record_event(
@@ -128,11 +136,17 @@ def record_event(
     object_id: str | None = None,
     object_repr: str | None = None,
     writer=rows,
+    head: str | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the caller's transaction.
 
     `writer` may be a `rows.Batch` whose other writes go with the event's insert: the chain lock is
-    taken and the head read now, so the batch must be sent before any other event is recorded."""
+    taken and the head read now, so the batch must be sent before any other event is recorded (or the
+    next event given `head=` this one's hash).
+
+    `head`: the chain's head, when this transaction already holds the chain lock and knows it — read
+    with `head_queries()`, or the hash of the event it recorded last, in straight-line code (no
+    savepoint rolled back in between, or the link would point at an event that is gone)."""
     if not connection.in_atomic_block:
         raise RuntimeError("record_event must run inside the service's transaction")
     ctx = context.current()
@@ -157,7 +171,7 @@ def record_event(
         "ip_address": ctx.ip_address or "",
     }
     chain = _chain()
-    row["prev_hash"] = _lock_and_read_head(chain)
+    row["prev_hash"] = head if head is not None else _lock_and_read_head()
     row["hash"] = compute_hash(row)
     # every audited write pays this: a prebuilt statement
     return writer.insert(AuditEvent(chain=chain, **row))

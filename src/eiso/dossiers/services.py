@@ -32,7 +32,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ from eiso.calendars import adapter
 from eiso.calendars import services as clock_services
 from eiso.calendars.clock import StepBudget, classify
 from eiso.calendars.models import ClockRecord
-from eiso.core import rows
+from eiso.core import audit, rows
 from eiso.core.audit import record_event
 from eiso.core.errors import Conflict, DomainError, PermissionRefused
 from eiso.core.text import vi_fold
@@ -135,17 +135,19 @@ def _locked_dossier(dossier_id: int, found: rows.Found) -> Dossier:
     return dossier
 
 
-def _lock_item(item: WorkItem) -> tuple[Dossier, WorkItem]:
-    """Lock the item's dossier, then read the item (always in this order, so two transitions never
-    deadlock).
+def _lock_item(item: WorkItem) -> tuple[Dossier, WorkItem, str]:
+    """Lock the item's dossier, then read the item, then take the audit chain's lock and read its head
+    (always in this order, so two transitions never deadlock), in one round trip.
 
     An item never changes dossier, so the caller's copy names it; the item itself is read again under
-    the lock, with the number of its consultations still open (`open_consultations`)."""
+    the lock, with the number of its consultations still open (`open_consultations`). The chain head is
+    for the transition's first audit event (`record_event(head=...)`)."""
     dossier_id = item.dossier_id or WorkItem.objects.values_list("dossier_id", flat=True).get(pk=item.pk)
-    locked, found = rows.fetch_each(
+    locked, found, *chain = rows.fetch_each(
         [
             (_lock_sql(connection.vendor), [dossier_id], _LOCK_SPECS),
             (_item_sql(connection.vendor), [WorkStatus.OPEN, item.pk], [_ITEM_SPEC]),
+            *audit.head_queries(),
         ]
     )
     dossier = _locked_dossier(dossier_id, locked)
@@ -158,16 +160,17 @@ def _lock_item(item: WorkItem) -> tuple[Dossier, WorkItem]:
         item.agency = dossier.agency
     if item.unit_id == dossier.agency_id:
         item.unit = dossier.agency
-    return dossier, item
+    return dossier, item, audit.head_of(chain)
 
 
-def _begin_item_action(actor, item: WorkItem, action: str) -> tuple[Dossier, WorkItem]:
-    """The prologue of every transition on a work item: lock, still open, allowed now, allowed to you."""
-    dossier, item = _lock_item(item)
+def _begin_item_action(actor, item: WorkItem, action: str) -> tuple[Dossier, WorkItem, str]:
+    """The prologue of every transition on a work item: lock, still open, allowed now, allowed to you.
+    Also returns the audit chain's head (see `_lock_item`)."""
+    dossier, item, head = _lock_item(item)
     _require_open_item(item)
     _refuse_transition(dossier, action)
     _require_item_actor(actor, item)
-    return dossier, item
+    return dossier, item, head
 
 
 def _require_open_item(item: WorkItem) -> None:
@@ -376,10 +379,18 @@ def _save_dossier(dossier: Dossier, *fields: str, writer=rows) -> None:
 
 
 def _audit(
-    actor, verb: str, dossier: Dossier, *, before=None, after=None, reason: str = "", writer=rows
-) -> None:
-    """Record the event; with a batch as `writer` it must be the batch's last event (see record_event)."""
-    record_event(
+    actor,
+    verb: str,
+    dossier: Dossier,
+    *,
+    before=None,
+    after=None,
+    reason: str = "",
+    writer=rows,
+    head: str | None = None,
+):
+    """Record the event (`writer` and `head` as in `record_event`)."""
+    return record_event(
         actor=actor,
         verb=verb,
         obj=dossier,
@@ -388,6 +399,7 @@ def _audit(
         after=after,
         reason=reason,
         writer=writer,
+        head=head,
     )
 
 
@@ -713,7 +725,7 @@ def _require_item_actor(actor, item: WorkItem) -> None:
 @transaction.atomic
 def claim(*, actor, item: WorkItem) -> WorkItem:
     """Nhận xử lý: take an item waiting in the unit's pool."""
-    dossier, item = _lock_item(item)
+    dossier, item, _head = _lock_item(item)
     _refuse_transition(dossier, "claim")
     _require_open_item(item)
     if item.assignee_id is not None:
@@ -743,7 +755,7 @@ def complete_step(
 ) -> list[WorkItem]:
     """Hoàn thành bước và chuyển tiếp: close the item, record the hand-over, open the next step(s)."""
     at = _now(at)
-    dossier, item = _begin_item_action(actor, item, "complete_step")
+    dossier, item, head = _begin_item_action(actor, item, "complete_step")
     if item.parent_id is not None:
         raise DomainError(_("Đây là việc lấy ý kiến: hãy ghi ý kiến trả lời."), code="is_consultation")
     if at < item.started_at:
@@ -774,6 +786,7 @@ def complete_step(
             method=return_method,
             at=at,
             writer=writer,
+            head=head,
         )
         writer.send()
         return []
@@ -813,16 +826,16 @@ def complete_step(
         note=note,
         writer=writer,
     )
-    if finishing:
-        writer.send()  # finishing adds up the step hand-overs, this one included
-        _finish(
+    if finishing:  # its reads (the clock, the step hand-overs, this one included) send the writes so far
+        head = _finish(
             dossier,
             actor=actor,
             at=at,
             result_number=result_number,
             result_summary=result_summary,
             writer=writer,
-        )
+            head=head,
+        ).hash
     if opened:  # after finishing: the return step, over its "waiting for the result"
         dossier.current_step = "; ".join(o.step_name for o in opened)[:255]
         _save_dossier(dossier, "current_step", writer=writer)
@@ -832,6 +845,7 @@ def complete_step(
         dossier,
         after={"item": item.pk, "step": item.step_number, "outcome": outcome, "timeliness": timeliness},
         writer=writer,
+        head=head,
     )
     writer.send()
     return opened
@@ -908,7 +922,7 @@ def return_to_step(
 ) -> WorkItem:
     """Trả lại bước N: the work goes back to an earlier step (e.g. appraisal again)."""
     at = _now(at)
-    dossier, item = _begin_item_action(actor, item, "return_to_step")
+    dossier, item, _head = _begin_item_action(actor, item, "return_to_step")
     if not note.strip():
         raise DomainError(_("Trả lại cần nêu lý do."), field="note")
     design = design_of(dossier)
@@ -955,7 +969,7 @@ def forward(
 ) -> WorkItem:
     """Chuyển người xử lý: the same step, another person (the time of the step keeps running)."""
     at = _now(at)
-    dossier, item = _begin_item_action(actor, item, "forward")
+    dossier, item, _head = _begin_item_action(actor, item, "forward")
     from eiso.accounts.scope import scope_for
 
     if to_user is None or not scope_for(to_user).contains(item.agency, writable=True):
@@ -990,7 +1004,7 @@ def consult(
 ) -> WorkItem:
     """Lấy ý kiến: a sub-task to another body with its own deadline; the step waits for the answer."""
     at = _now(at)
-    dossier, item = _begin_item_action(actor, item, "consult")
+    dossier, item, _head = _begin_item_action(actor, item, "consult")
     if not body.strip():
         raise DomainError(_("Cần ghi cơ quan được lấy ý kiến."), field="body")
     try:
@@ -1036,7 +1050,7 @@ def consult(
 def answer_consultation(*, actor, item: WorkItem, note: str, at: datetime.datetime | None = None) -> WorkItem:
     """Ghi ý kiến trả lời của cơ quan được lấy ý kiến (early / on time / late against its deadline)."""
     at = _now(at)
-    dossier, item = _begin_item_action(actor, item, "answer_consultation")
+    dossier, item, _head = _begin_item_action(actor, item, "answer_consultation")
     if item.parent_id is None:
         raise DomainError(_("Đây không phải việc lấy ý kiến."), code="not_consultation")
     if not note.strip():
@@ -1211,18 +1225,61 @@ def extend(
     return dossier
 
 
-def _settle(dossier: Dossier, *, actor, at, status: str) -> None:
-    _clock(actor, dossier, "finish", at)
-    due = clock_services.load_clock(dossier.clock).due()
-    timeliness = classify(timezone.localtime(at), due)
+@cache
+def _clock_lock_sql(vendor: str) -> str:
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    table = connection.ops.quote_name(ClockRecord._meta.db_table)
+    return f"SELECT {rows.columns('c', *_CLOCK_SPEC)} FROM {table} c WHERE c.id = %s{lock}"  # noqa: S608
+
+
+_SEVERITY = {"": 0, Timeliness.EARLY: 1, Timeliness.ON_TIME: 2, Timeliness.LATE: 3}
+_BY_SEVERITY = {rank: timeliness for timeliness, rank in _SEVERITY.items()}
+
+
+@cache
+def _summary_sql(vendor: str) -> str:
+    """The working seconds the completed process steps used (a consultation is inside its step, and its
+    answer is not a completed step) and the worst result of the hand-over log, as a severity."""
+    table = connection.ops.quote_name(HandOver._meta.db_table)
+    return (
+        "SELECT COALESCE(SUM(CASE WHEN action = %s THEN used_seconds END), 0), "  # noqa: S608
+        "MAX(CASE timeliness WHEN %s THEN 3 WHEN %s THEN 2 WHEN %s THEN 1 ELSE 0 END) "
+        f"FROM {table} WHERE dossier_id = %s"
+    )
+
+
+def _settle(dossier: Dossier, *, actor, at, status: str, writer=rows, head: str | None = None):
+    """Finish the legal clock and settle the dossier's status, timeliness and summary (not saved).
+
+    The clock is read again under its lock, with the hand-over summary, in the round trip that sends
+    `writer`'s queued writes: the copy read with the dossier's lock may predate a change that lock
+    waited for. Returns the clock's audit event (`head` as in `record_event`)."""
+    (clock_found, summary) = writer.fetch_each(
+        [
+            (_clock_lock_sql(connection.vendor), [dossier.clock_id], [_CLOCK_SPEC]),
+            (
+                _summary_sql(connection.vendor),
+                [HandOverAction.COMPLETE, Timeliness.LATE, Timeliness.ON_TIME, Timeliness.EARLY, dossier.pk],
+                [],
+            ),
+        ]
+    )
+    (record,), _extra = clock_found
+    if record.agency_id == dossier.agency_id:
+        record.agency = dossier.agency
+    clock_services.require_clock_scope(actor, record.agency)
+    before, clock = clock_services.apply_clock_event(record, "finish", at)
+    writer.update(record, clock_services.CLOCK_EVENT_COLUMNS)
+    event = clock_services.audit_clock_event(actor, record, before, "finish", writer=writer, head=head)
+    dossier.clock = record
+    timeliness = classify(timezone.localtime(at), clock.due())
     if dossier.supplement_count > 1:  # Decision 766: more than one supplement request counts as late
         timeliness = "late"
     dossier.status, dossier.settled_at, dossier.timeliness = status, at, timeliness
     dossier.risk = Risk.NONE
-    dossier.work_seconds, dossier.worst_hand_over = _hand_over_summary(dossier)
-
-
-_SEVERITY = {"": 0, Timeliness.EARLY: 1, Timeliness.ON_TIME: 2, Timeliness.LATE: 3}
+    seconds, severity = summary[1]
+    dossier.work_seconds, dossier.worst_hand_over = seconds, _BY_SEVERITY[severity or 0]
+    return event
 
 
 def worse(*timeliness: str) -> str:
@@ -1230,19 +1287,19 @@ def worse(*timeliness: str) -> str:
     return max(timeliness, key=_SEVERITY.__getitem__, default="")
 
 
-def _hand_over_summary(dossier: Dossier) -> tuple[int, str]:
-    """From the hand-over log, in one query: the working seconds the completed process steps used (a
-    consultation is inside its step, and its answer is not a completed step) and the worst result."""
-    found = HandOver.objects.filter(dossier=dossier).aggregate(
-        seconds=Sum("used_seconds", filter=Q(action=HandOverAction.COMPLETE)),
-        **{t: Count("pk", filter=Q(timeliness=t)) for t in Timeliness.values},
-    )
-    return found["seconds"] or 0, worse(*(t for t in Timeliness.values if found[t]))
-
-
-def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: str, writer=rows) -> None:
+def _finish(
+    dossier: Dossier,
+    *,
+    actor,
+    at,
+    result_number: str,
+    result_summary: str,
+    writer=rows,
+    head: str | None = None,
+):
+    """Processing done: the result is ready. Returns the last audit event (`head` as in `record_event`)."""
     machine.next_state(dossier.status, "finish_processing")
-    _settle(dossier, actor=actor, at=at, status=Status.RESULT_READY)
+    clock_event = _settle(dossier, actor=actor, at=at, status=Status.RESULT_READY, writer=writer, head=head)
     dossier.result_number, dossier.result_summary = result_number.strip()[:100], result_summary.strip()
     dossier.current_step = _("Chờ trả kết quả")
     _save_dossier(
@@ -1269,8 +1326,13 @@ def _finish(dossier: Dossier, *, actor, at, result_number: str, result_summary: 
         note=result_number,
         writer=writer,
     )
-    _audit(
-        actor, "dossier.finish", dossier, after={"timeliness": dossier.timeliness, "result": result_number}
+    return _audit(
+        actor,
+        "dossier.finish",
+        dossier,
+        after={"timeliness": dossier.timeliness, "result": result_number},
+        writer=writer,
+        head=clock_event.hash,
     )
 
 
@@ -1387,7 +1449,15 @@ def return_result(
 
 
 def _return(
-    dossier: Dossier, *, actor, items: list[WorkItem], returned_to: str, method: str, at, writer=rows
+    dossier: Dossier,
+    *,
+    actor,
+    items: list[WorkItem],
+    returned_to: str,
+    method: str,
+    at,
+    writer=rows,
+    head: str | None = None,
 ):
     from eiso.dossiers.models import ReturnMethod
 
@@ -1432,6 +1502,7 @@ def _return(
         dossier,
         after={"to": returned_to.strip(), "method": method},
         writer=writer,
+        head=head,
     )
 
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eiso.accounts.tests.factories import UserFactory
-from eiso.core import audit, context
+from eiso.core import audit, context, rows
 from eiso.core.audit import GENESIS_HASH, compute_hash, record_event, snapshot, verify_chain
 from eiso.core.models import AuditEvent
 
@@ -549,3 +549,21 @@ def test_an_event_links_to_the_head_of_its_own_chain(monkeypatch):
     report = verify_chain()
     assert report.ok and report.checked == 4 and report.chains == 2
     assert report.head_hash == again_in_three[0].hash
+
+
+@pytest.mark.django_db
+def test_an_event_given_the_head_it_read_with_its_lock_links_like_any_other():
+    [earlier] = emit()
+    with transaction.atomic():
+        head = audit.head_of(rows.fetch_each(audit.head_queries()))
+        assert head == earlier.hash
+        first = record_event(actor=None, verb="test.head", object_type="t", object_id="1", head=head)
+        second = record_event(actor=None, verb="test.head", object_type="t", object_id="2", head=first.hash)
+    assert first.prev_hash == earlier.hash and second.prev_hash == first.hash
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_the_head_of_an_empty_chain_is_the_genesis_hash():
+    with transaction.atomic():
+        assert audit.head_of(rows.fetch_each(audit.head_queries())) == GENESIS_HASH

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from eiso.calendars.models import ClockRecord
@@ -116,3 +117,70 @@ def test_an_update_naming_a_column_twice_is_refused_on_every_database(agency_tre
     record = rows.insert(_clock(agency_tree.commune))
     with pytest.raises(ValueError, match="named twice"):
         rows.update(record, ["status", "status"])
+
+
+def test_a_batch_reads_its_own_writes_in_the_same_round_trip(agency_tree):
+    batch = rows.Batch()
+    spec = (ClockRecord, ("id", "subject"))
+    sql = f"SELECT {rows.columns('c', *spec)} FROM {ClockRecord._meta.db_table} c WHERE c.subject = %s"  # noqa: S608
+    with transaction.atomic(), CaptureQueriesContext(connection) as sent:
+        record = batch.insert(_clock(agency_tree.commune, subject="mới"))
+        [found] = batch.fetch_each([(sql, ["mới"], [spec])])
+    assert found[0][0].pk == record.pk is not None
+    if connection.vendor == "postgresql":
+        assert len([q for q in sent.captured_queries if not q["sql"].startswith("PREPARE")]) == 1
+    assert batch.fetch_each([]) == []  # nothing queued, nothing asked: nothing sent
+
+
+# --- prepared statements (PostgreSQL) -------------------------------------------------------------
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PREPARE/EXECUTE is PostgreSQL's"
+)
+
+
+def _prepared_here(sql: str) -> int:
+    name, _prepare, _execute = rows._prepared_forms(sql)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [name])
+        return cursor.fetchone()[0]
+
+
+def test_placeholders_become_numbered_parameters_and_a_literal_percent_is_refused():
+    name, prepare, execute = rows._prepared_forms("SELECT a FROM t WHERE b = %s AND c IN (%s, %s)")
+    assert prepare == f"PREPARE {name} AS SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)"  # noqa: S608
+    assert execute == f"EXECUTE {name}(%s, %s, %s)"
+    assert rows._prepared_forms("SELECT 1")[2] == f"EXECUTE {rows._prepared_forms('SELECT 1')[0]}"
+    with pytest.raises(ValueError, match="literal %"):
+        rows._prepared_forms("SELECT 'a%%' LIKE %s")
+
+
+@needs_postgresql
+def test_a_statement_is_prepared_once_per_session_and_then_only_executed(agency_tree):
+    first = rows.insert(_clock(agency_tree.commune, subject="một"))
+    spec = (ClockRecord, ("id", "subject"))
+    table = ClockRecord._meta.db_table  # a statement no other test runs in this session:
+    sql = f"SELECT {rows.columns('c', *spec)} FROM {table} c WHERE c.id = %s AND c.id > 0"  # noqa: S608
+    with CaptureQueriesContext(connection) as sent:
+        assert rows.fetch(sql, [first.pk], [spec])[0][0].subject == "một"
+        assert rows.fetch(sql, [0], [spec]) is None
+    assert [q["sql"].split()[0] for q in sent.captured_queries] == ["PREPARE", "EXECUTE", "EXECUTE"]
+    assert _prepared_here(sql) == 1
+
+
+@needs_postgresql
+def test_a_prepared_statement_outlives_a_rolled_back_transaction(agency_tree):
+    with pytest.raises(Exception), transaction.atomic():  # noqa: B017 - the backend's IntegrityError
+        rows.insert(_clock(agency_tree.commune))  # prepares the INSERT
+        rows.insert(_clock(agency_tree.commune, status=None))  # NOT NULL column: the transaction fails
+    record = rows.insert(_clock(agency_tree.commune))  # executes it again: no second PREPARE to fail
+    assert ClockRecord.objects.filter(pk=record.pk).exists()
+
+
+@needs_postgresql
+def test_preparing_can_be_turned_off_for_a_transaction_pooler(agency_tree, settings):
+    settings.EISO_DB_PREPARE = False
+    with CaptureQueriesContext(connection) as sent:
+        record = rows.insert(_clock(agency_tree.commune, subject="không chuẩn bị"))
+    assert [q["sql"].split()[0] for q in sent.captured_queries] == ["INSERT"]
+    assert ClockRecord.objects.get(pk=record.pk).subject == "không chuẩn bị"

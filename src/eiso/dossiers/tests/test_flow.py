@@ -88,6 +88,14 @@ def test_full_path_to_returned_with_timeliness(receive_one, users):
     )
     assert verbs[-3:] == ["dossier.finish", "dossier.step", "dossier.return_result"]
     assert verify_chain().ok
+    # the finishing step links its three events to each other, starting from the head read with the lock
+    finishing = list(AuditEvent.objects.order_by("-pk").filter(verb__in=FINISHING_VERBS)[:3])[::-1]
+    assert [e.verb for e in finishing] == list(FINISHING_VERBS)
+    assert finishing[1].prev_hash == finishing[0].hash and finishing[2].prev_hash == finishing[1].hash
+    assert finishing[0].reason == "finish" and finishing[0].after["state"] == "finished"
+
+
+FINISHING_VERBS = ("clock.event", "dossier.finish", "dossier.step")
 
 
 def test_approval_not_agreed_returns_to_appraisal_and_needs_reason(receive_one, users):
