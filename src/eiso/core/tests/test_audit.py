@@ -523,9 +523,10 @@ def test_chains_link_on_their_own_and_verify_together():
     and breaking any one chain is found."""
     first = emit(2)
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    with connection.cursor() as cursor:  # as if another session had written into chain 5
-        cursor.execute(f"UPDATE {table} SET chain = 5 WHERE id = %s", [first[1].pk])  # noqa: S608
-    # that event now starts chain 5 with the wrong link
+    other = first[0].chain + 5  # a chain nothing else is in, whichever this session writes
+    with connection.cursor() as cursor:  # as if another session had written into that chain
+        cursor.execute(f"UPDATE {table} SET chain = %s WHERE id = %s", [other, first[1].pk])  # noqa: S608
+    # that event now starts the other chain with the wrong link
     report = verify_chain()
     assert (report.ok, report.first_bad_id, report.problem) == (False, first[1].pk, "link")
     with connection.cursor() as cursor:
