@@ -120,27 +120,38 @@ def _prepared_forms(sql: str) -> tuple[str, str, str]:
     return name, f"PREPARE {name} AS {body}", f"EXECUTE {name}{arguments}"
 
 
-def _prepared(cursor, statements: Sequence[tuple[str, Sequence]]) -> list[tuple[str, Sequence]]:
-    """`statements` as EXECUTEs of statements prepared on this database session (PostgreSQL).
+# A statement is prepared when a session runs it for the 5th time (psycopg's own threshold): a
+# connection that lives for one request (CONN_MAX_AGE=0) would pay a PREPARE for nothing.
+PREPARE_THRESHOLD = 5
 
-    Each statement is parsed and planned once per session instead of once per call: the dossier lock,
-    a 4-table join, spent more time being planned than run. Client-side binding stays (values travel
-    as literals in the EXECUTE), so several statements still go in one string. A statement is prepared
-    on its own, once: PREPARE is not undone by a rollback, and a failed one leaves nothing behind."""
+
+def _prepared(cursor, statements: Sequence[tuple[str, Sequence]]) -> list[tuple[str, Sequence]]:
+    """`statements`, those this database session runs often as EXECUTEs of prepared statements
+    (PostgreSQL).
+
+    A prepared statement is parsed and planned once per session instead of once per call: the dossier
+    lock, a 4-table join, spent more time being planned than run. Client-side binding stays (values
+    travel as literals in the EXECUTE), so several statements still go in one string. A statement is
+    prepared on its own: PREPARE is not undone by a rollback, and a failed one leaves nothing behind."""
     if not settings.EISO_DB_PREPARE:
         return list(statements)
     raw = connection.connection
-    done = getattr(raw, "_eiso_prepared", None)
-    if done is None:
-        done = raw._eiso_prepared = set()
-    executes = []
+    runs = getattr(raw, "_eiso_runs", None)
+    if runs is None:
+        runs = raw._eiso_runs = {}  # statement name → runs so far in this session, or -1 once prepared
+    sent = []
     for sql, params in statements:
         name, prepare, execute = _prepared_forms(sql)
-        if name not in done:
+        count = runs.get(name, 0)
+        if count >= 0 and count + 1 >= PREPARE_THRESHOLD:
             cursor.execute(prepare)
-            done.add(name)
-        executes.append((execute, params))
-    return executes
+            runs[name] = count = -1
+        if count < 0:
+            sent.append((execute, params))
+        else:
+            runs[name] = count + 1
+            sent.append((sql, params))
+    return sent
 
 
 def run(cursor, statements: Sequence[tuple[str, Sequence]], wants_row: Sequence[bool]) -> list:

@@ -162,14 +162,18 @@ def test_a_statement_is_prepared_once_per_session_and_then_only_executed(agency_
     table = ClockRecord._meta.db_table  # a statement no other test runs in this session:
     sql = f"SELECT {rows.columns('c', *spec)} FROM {table} c WHERE c.id = %s AND c.id > 0"  # noqa: S608
     with CaptureQueriesContext(connection) as sent:
-        assert rows.fetch(sql, [first.pk], [spec])[0][0].subject == "một"
+        for _ in range(rows.PREPARE_THRESHOLD):
+            assert rows.fetch(sql, [first.pk], [spec])[0][0].subject == "một"
         assert rows.fetch(sql, [0], [spec]) is None
-    assert [q["sql"].split()[0] for q in sent.captured_queries] == ["PREPARE", "EXECUTE", "EXECUTE"]
+    sent = [q["sql"].split()[0] for q in sent.captured_queries]
+    # run as written at first, prepared when its turn comes, then only executed
+    assert sent == ["SELECT"] * (rows.PREPARE_THRESHOLD - 1) + ["PREPARE", "EXECUTE", "EXECUTE"]
     assert _prepared_here(sql) == 1
 
 
 @needs_postgresql
-def test_a_prepared_statement_outlives_a_rolled_back_transaction(agency_tree):
+def test_a_prepared_statement_outlives_a_rolled_back_transaction(agency_tree, monkeypatch):
+    monkeypatch.setattr(rows, "PREPARE_THRESHOLD", 1)
     with pytest.raises(Exception), transaction.atomic():  # noqa: B017 - the backend's IntegrityError
         rows.insert(_clock(agency_tree.commune))  # prepares the INSERT
         rows.insert(_clock(agency_tree.commune, status=None))  # NOT NULL column: the transaction fails
@@ -181,6 +185,7 @@ def test_a_prepared_statement_outlives_a_rolled_back_transaction(agency_tree):
 def test_preparing_can_be_turned_off_for_a_transaction_pooler(agency_tree, settings):
     settings.EISO_DB_PREPARE = False
     with CaptureQueriesContext(connection) as sent:
-        record = rows.insert(_clock(agency_tree.commune, subject="không chuẩn bị"))
-    assert [q["sql"].split()[0] for q in sent.captured_queries] == ["INSERT"]
+        for _ in range(rows.PREPARE_THRESHOLD + 1):
+            record = rows.insert(_clock(agency_tree.commune, subject="không chuẩn bị"))
+    assert {q["sql"].split()[0] for q in sent.captured_queries} == {"INSERT"}
     assert ClockRecord.objects.get(pk=record.pk).subject == "không chuẩn bị"
