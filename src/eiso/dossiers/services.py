@@ -1546,17 +1546,6 @@ def scan(*, now: datetime.datetime | None = None, notify: bool = True) -> ScanRe
     now = _now(now)
     result = ScanResult()
     with transaction.atomic():
-        items = WorkItem.objects.open().filter(at_risk_at__lte=now).exclude(risk=Risk.OVERDUE)
-        overdue_items = list(items.filter(due_at__lt=now).select_related("dossier", "agency", "assignee"))
-        at_risk_items = list(
-            items.filter(due_at__gte=now)
-            .exclude(risk=Risk.AT_RISK)
-            .select_related("dossier", "agency", "assignee")
-        )
-        WorkItem.objects.filter(pk__in=[i.pk for i in overdue_items]).update(risk=Risk.OVERDUE)
-        WorkItem.objects.filter(pk__in=[i.pk for i in at_risk_items]).update(risk=Risk.AT_RISK)
-        result.items_overdue, result.items_at_risk = len(overdue_items), len(at_risk_items)
-
         dossiers = list(
             Dossier.objects.filter(
                 status=Status.PROCESSING, clock__due_at__lte=now + datetime.timedelta(days=10)
@@ -1576,10 +1565,24 @@ def scan(*, now: datetime.datetime | None = None, notify: bool = True) -> ScanRe
                 marked.append((dossier, level))
         for level in (Risk.AT_RISK, Risk.OVERDUE):
             ids = [d.pk for d, lv in marked if lv == level]
-            Dossier.objects.filter(pk__in=ids).update(risk=level)
+            # the status again: an UPDATE that waited for a transition's lock sees the settled row
+            Dossier.objects.filter(pk__in=ids, status=Status.PROCESSING).update(risk=level)
         result.dossiers_at_risk = sum(1 for _d, lv in marked if lv == Risk.AT_RISK)
         result.dossiers_overdue = sum(1 for _d, lv in marked if lv == Risk.OVERDUE)
         result.changed = [d.pk for d, _lv in marked]
+        # Items after dossiers: the order a transition takes its locks in (dossier, then its items),
+        # so the scan and a transition wait for each other instead of deadlocking.
+        items = WorkItem.objects.open().filter(at_risk_at__lte=now).exclude(risk=Risk.OVERDUE)
+        overdue_items = list(items.filter(due_at__lt=now).select_related("dossier", "agency", "assignee"))
+        at_risk_items = list(
+            items.filter(due_at__gte=now)
+            .exclude(risk=Risk.AT_RISK)
+            .select_related("dossier", "agency", "assignee")
+        )
+        still_open = WorkItem.objects.open()
+        still_open.filter(pk__in=[i.pk for i in overdue_items]).update(risk=Risk.OVERDUE)
+        still_open.filter(pk__in=[i.pk for i in at_risk_items]).update(risk=Risk.AT_RISK)
+        result.items_overdue, result.items_at_risk = len(overdue_items), len(at_risk_items)
         result.books_locked = _lock_past_books(now)
         if marked or overdue_items or at_risk_items or result.books_locked:
             record_event(

@@ -4,14 +4,17 @@ and the tests are skipped.
 
 - two officers complete the same step at once → one succeeds, the other gets a Conflict, one hand-over;
 - 50 receptions at once → unique codes, continuous form-07 book numbers, continuous daily serials;
-- two retries with the same Idempotency-Key at once → one dossier.
+- two retries with the same Idempotency-Key at once → one dossier;
+- the scheduled scan while a transition holds a dossier → they wait for each other, no deadlock.
 """
 
+import datetime
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from eiso.accounts import roles
 from eiso.core.errors import Conflict
@@ -129,3 +132,31 @@ def test_concurrent_retries_with_the_same_idempotency_key_make_one_dossier(world
     assert len({dossier.pk for dossier, _created in results}) == 1
     assert sorted(created for _dossier, created in results) == [False, False, True]
     assert Dossier.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+
+
+def test_the_scan_waits_for_a_transition_instead_of_deadlocking_with_it(receive_one):
+    """A transition locks its dossier, then writes the dossier's items; the scan marks dossiers before
+    items, in the same order. (Marking items first, it held the item the transition was about to write
+    while waiting for the dossier: PostgreSQL then aborted one of them as a deadlock.)"""
+    dossier = receive_one()
+    item = WorkItem.objects.get(dossier=dossier, status="open")
+    locked = threading.Event()
+
+    def transition():
+        with transaction.atomic():
+            services._lock(dossier.pk)
+            locked.set()
+            time.sleep(1)  # the scan starts meanwhile, and must wait behind this lock
+            WorkItem.objects.filter(pk=item.pk).update(note="đang xử lý")
+        return "done"
+
+    def scan():
+        locked.wait(timeout=10)
+        return services.scan(now=MONDAY + datetime.timedelta(days=30), notify=False)
+
+    done, scanned = _race([transition, scan])
+    assert done == "done" and not isinstance(scanned, Exception), scanned
+    assert (scanned.dossiers_overdue, scanned.items_overdue) == (1, 1)
+    item.refresh_from_db()
+    assert item.risk == "overdue" and item.note == "đang xử lý"
+    assert Dossier.objects.get(pk=dossier.pk).risk == "overdue"
