@@ -8,6 +8,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from eiso.accounts import roles
 from eiso.accounts.tests.factories import MembershipFactory, UserFactory
@@ -15,6 +16,15 @@ from eiso.organizations.models import AgencyKind, OversightScope
 from eiso.organizations.tests.factories import AgencyFactory
 
 START = datetime.date(2020, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a test request in English leaves English active in
+    the thread (the locale middleware activates a language per request and does not reset it)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

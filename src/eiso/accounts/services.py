@@ -92,7 +92,7 @@ def update_user(*, actor, user: User, **changes) -> User:
     unknown = set(changes) - set(USER_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if actor is not None:
         own_profile = actor.pk == user.pk and set(changes) <= SELF_SERVICE_FIELDS
         _require(own_profile or perms.can_manage_user(actor, user))

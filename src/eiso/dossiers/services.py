@@ -86,29 +86,46 @@ def _refuse_transition(dossier: Dossier, action: str) -> None:
         raise DomainError(_(exc.message_vi), code="transition_refused") from None
 
 
-# The dossier lock runs on every transition, so its statement is built once (core/rows.py): the
-# dossier with its agency, its clock and the stamp of its process version (enough to find the parsed
-# design; the rest of the version loads if read).
+# The dossier lock runs on every transition, so its statements are built once (core/rows.py): the
+# dossier with its agency and the stamp of its process version (enough to find the parsed design; the
+# rest of the version loads if read), then its clock, then (for a work item's transition) the item.
 _DOSSIER_SPEC = (Dossier, rows.attnames(Dossier))
 _AGENCY_SPEC = (Agency, rows.attnames(Agency))
 _CLOCK_SPEC = (ClockRecord, rows.attnames(ClockRecord))
 _VERSION_SPEC = (ProcessVersion, ("id", "updated_at"))
 _ITEM_SPEC = (WorkItem, rows.attnames(WorkItem))
-_LOCK_SPECS = (_DOSSIER_SPEC, _AGENCY_SPEC, _CLOCK_SPEC, _VERSION_SPEC)
+_LOCK_SPECS = (_DOSSIER_SPEC, _AGENCY_SPEC, _VERSION_SPEC)
+
+
+def _row_lock(alias: str) -> str:
+    """The lock clause for rows a transition changes. NO KEY: inserts elsewhere that reference the row
+    (their foreign-key check) do not wait for it; writers of the row still queue."""
+    if connection.vendor == "postgresql":
+        return f" FOR NO KEY UPDATE OF {alias}"
+    return f" FOR UPDATE OF {alias}" if connection.features.has_select_for_update_of else ""
 
 
 @cache
 def _lock_sql(vendor: str) -> str:
-    lock = " FOR UPDATE OF d" if connection.features.has_select_for_update_of else ""
     quote = connection.ops.quote_name
     return (
         f"SELECT {rows.columns('d', *_DOSSIER_SPEC)}, {rows.columns('a', *_AGENCY_SPEC)}, "  # noqa: S608
-        f"{rows.columns('c', *_CLOCK_SPEC)}, {rows.columns('v', *_VERSION_SPEC)} "
+        f"{rows.columns('v', *_VERSION_SPEC)} "
         f"FROM {quote(Dossier._meta.db_table)} d "
         f"JOIN {quote(Agency._meta.db_table)} a ON a.id = d.agency_id "
         f"JOIN {quote(ProcessVersion._meta.db_table)} v ON v.id = d.process_version_id "
-        f"LEFT JOIN {quote(ClockRecord._meta.db_table)} c ON c.id = d.clock_id "
-        f"WHERE d.id = %s{lock}"
+        f"WHERE d.id = %s{_row_lock('d')}"
+    )
+
+
+@cache
+def _clock_sql(vendor: str) -> str:
+    """The dossier's clock, read in a statement of its own after the dossier's lock: a join under the
+    lock could return a clock older than the change that lock waited for."""
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {rows.columns('c', *_CLOCK_SPEC)} FROM {quote(ClockRecord._meta.db_table)} c "  # noqa: S608
+        f"WHERE c.id = (SELECT clock_id FROM {quote(Dossier._meta.db_table)} WHERE id = %s){_row_lock('c')}"
     )
 
 
@@ -118,39 +135,53 @@ def _item_sql(vendor: str) -> str:
     return (
         f"SELECT {rows.columns('i', *_ITEM_SPEC)}, "  # noqa: S608
         f"(SELECT COUNT(*) FROM {table} c WHERE c.parent_id = i.id AND c.status = %s) "
-        f"FROM {table} i WHERE i.id = %s"
+        f"FROM {table} i WHERE i.id = %s{_row_lock('i')}"
     )
+
+
+def _dossier_queries(dossier_id: int) -> list:
+    return [
+        (_lock_sql(connection.vendor), [dossier_id], _LOCK_SPECS),
+        (_clock_sql(connection.vendor), [dossier_id], [_CLOCK_SPEC]),
+    ]
 
 
 def _lock(dossier_id: int) -> Dossier:
-    return _locked_dossier(dossier_id, rows.fetch(_lock_sql(connection.vendor), [dossier_id], _LOCK_SPECS))
+    """Lock the dossier and its clock, and read both (with the agency and the process version)."""
+    return _locked_dossier(dossier_id, *rows.fetch_each(_dossier_queries(dossier_id)))
 
 
-def _locked_dossier(dossier_id: int, found: rows.Found) -> Dossier:
+def _locked_dossier(dossier_id: int, found: rows.Found, clock_found: rows.Found) -> Dossier:
     if found is None:
         raise Dossier.DoesNotExist(f"dossier {dossier_id}")
-    (dossier, agency, clock, version), _extra = found
+    (dossier, agency, version), _extra = found
     dossier.agency, dossier.process_version = agency, version
-    dossier.clock = clock if clock.pk is not None else None
+    dossier.clock = clock_found[0][0] if clock_found is not None else None
+    if dossier.clock is not None and dossier.clock.agency_id == agency.pk:
+        dossier.clock.agency = agency
     return dossier
 
 
-def _lock_item(item: WorkItem) -> tuple[Dossier, WorkItem, str]:
-    """Lock the item's dossier, then read the item, then take the audit chain's lock and read its head
-    (always in this order, so two transitions never deadlock), in one round trip.
+def _lock_item(item: WorkItem, *, chain_head: bool = False) -> tuple[Dossier, WorkItem, str | None]:
+    """Lock the item's dossier, its clock and the item, and read them, in one round trip (always in
+    this order, so two transitions never deadlock).
 
     An item never changes dossier, so the caller's copy names it; the item itself is read again under
-    the lock, with the number of its consultations still open (`open_consultations`). The chain head is
-    for the transition's first audit event (`record_event(head=...)`)."""
+    the lock, with the number of its consultations still open (`open_consultations`).
+
+    `chain_head`: also take the audit chain's lock and read its head, after the row locks, for the
+    transition's first event (`record_event(head=...)`). Only for a transition that locks no other row
+    afterwards: a writer that holds a row and waits for the chain (the scan, a calendar recompute) would
+    otherwise deadlock with it."""
     dossier_id = item.dossier_id or WorkItem.objects.values_list("dossier_id", flat=True).get(pk=item.pk)
-    locked, found, *chain = rows.fetch_each(
+    locked, clock, found, *chain = rows.fetch_each(
         [
-            (_lock_sql(connection.vendor), [dossier_id], _LOCK_SPECS),
+            *_dossier_queries(dossier_id),
             (_item_sql(connection.vendor), [WorkStatus.OPEN, item.pk], [_ITEM_SPEC]),
-            *audit.head_queries(),
+            *(audit.head_queries() if chain_head else ()),
         ]
     )
-    dossier = _locked_dossier(dossier_id, locked)
+    dossier = _locked_dossier(dossier_id, locked, clock)
     if found is None:
         raise WorkItem.DoesNotExist(f"work item {item.pk}")
     (item,), (item.open_consultations,) = found
@@ -160,13 +191,15 @@ def _lock_item(item: WorkItem) -> tuple[Dossier, WorkItem, str]:
         item.agency = dossier.agency
     if item.unit_id == dossier.agency_id:
         item.unit = dossier.agency
-    return dossier, item, audit.head_of(chain)
+    return dossier, item, audit.head_of(chain) if chain_head else None
 
 
-def _begin_item_action(actor, item: WorkItem, action: str) -> tuple[Dossier, WorkItem, str]:
+def _begin_item_action(
+    actor, item: WorkItem, action: str, *, chain_head: bool = False
+) -> tuple[Dossier, WorkItem, str | None]:
     """The prologue of every transition on a work item: lock, still open, allowed now, allowed to you.
-    Also returns the audit chain's head (see `_lock_item`)."""
-    dossier, item, head = _lock_item(item)
+    Also returns the audit chain's head if asked (see `_lock_item`)."""
+    dossier, item, head = _lock_item(item, chain_head=chain_head)
     _require_open_item(item)
     _refuse_transition(dossier, action)
     _require_item_actor(actor, item)
@@ -755,7 +788,9 @@ def complete_step(
 ) -> list[WorkItem]:
     """Hoàn thành bước và chuyển tiếp: close the item, record the hand-over, open the next step(s)."""
     at = _now(at)
-    dossier, item, head = _begin_item_action(actor, item, "complete_step")
+    # A step locks no row after the first round trip (its clock and item are locked there; rows it
+    # inserts only check their references), so it may take the chain's lock there too.
+    dossier, item, head = _begin_item_action(actor, item, "complete_step", chain_head=True)
     if item.parent_id is not None:
         raise DomainError(_("Đây là việc lấy ý kiến: hãy ghi ý kiến trả lời."), code="is_consultation")
     if at < item.started_at:
@@ -1225,13 +1260,6 @@ def extend(
     return dossier
 
 
-@cache
-def _clock_lock_sql(vendor: str) -> str:
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    table = connection.ops.quote_name(ClockRecord._meta.db_table)
-    return f"SELECT {rows.columns('c', *_CLOCK_SPEC)} FROM {table} c WHERE c.id = %s{lock}"  # noqa: S608
-
-
 _SEVERITY = {"": 0, Timeliness.EARLY: 1, Timeliness.ON_TIME: 2, Timeliness.LATE: 3}
 _BY_SEVERITY = {rank: timeliness for timeliness, rank in _SEVERITY.items()}
 
@@ -1249,24 +1277,19 @@ def _summary_sql(vendor: str) -> str:
 
 
 def _settle(dossier: Dossier, *, actor, at, status: str, writer=rows, head: str | None = None):
-    """Finish the legal clock and settle the dossier's status, timeliness and summary (not saved).
-
-    The clock is read again under its lock, with the hand-over summary, in the round trip that sends
-    `writer`'s queued writes: the copy read with the dossier's lock may predate a change that lock
-    waited for. Returns the clock's audit event (`head` as in `record_event`)."""
-    (clock_found, summary) = writer.fetch_each(
+    """Finish the legal clock (locked and read with the dossier) and settle the dossier's status,
+    timeliness and summary (not saved). The hand-over summary is read in the round trip that sends
+    `writer`'s queued writes. Returns the clock's audit event (`head` as in `record_event`)."""
+    [summary] = writer.fetch_each(
         [
-            (_clock_lock_sql(connection.vendor), [dossier.clock_id], [_CLOCK_SPEC]),
             (
                 _summary_sql(connection.vendor),
                 [HandOverAction.COMPLETE, Timeliness.LATE, Timeliness.ON_TIME, Timeliness.EARLY, dossier.pk],
                 [],
-            ),
+            )
         ]
     )
-    (record,), _extra = clock_found
-    if record.agency_id == dossier.agency_id:
-        record.agency = dossier.agency
+    record = dossier.clock
     clock_services.require_clock_scope(actor, record.agency)
     before, clock = clock_services.apply_clock_event(record, "finish", at)
     writer.update(record, clock_services.CLOCK_EVENT_COLUMNS)

@@ -4,7 +4,10 @@
 views and the API always pass the authenticated user.
 
 Locking policy: a change that moves or closes an agency locks its identity row
-(`select_for_update`) before reading its versions, so two concurrent edits of one agency queue.
+(`select_for_update`) before reading its versions, so two concurrent edits of one agency queue. The
+lock is NO KEY (the id never changes): rows inserted meanwhile that reference the agency, such as a
+dossier's work items, check that reference without waiting for the edit, so a transition holding the
+audit chain's lock never waits for an edit that waits for the chain.
 """
 
 import datetime
@@ -271,7 +274,7 @@ def change_agency(
     unknown = set(changes) - set(HISTORICAL_FIELDS) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency = Agency.objects.select_for_update(no_key=True).get(pk=agency.pk)
     if actor is not None:
         _require(perms.can_change_agency(actor, agency))
         if "parent" in changes and changes["parent"] != agency.parent:
@@ -340,7 +343,7 @@ def update_contacts(*, actor, agency: Agency, **contacts) -> Agency:
     unknown = set(contacts) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency = Agency.objects.select_for_update(no_key=True).get(pk=agency.pk)
     if actor is not None:
         _require(perms.can_change_agency(actor, agency))
     before = {name: getattr(agency, name) for name in contacts}
@@ -404,7 +407,7 @@ def dissolve_agency(
     *, actor, agency: Agency, last_day: datetime.date, reason: str = "", legal_basis: str = ""
 ) -> Agency:
     """Kết thúc hoạt động: the agency's latest version ends on `last_day` (inclusive)."""
-    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency = Agency.objects.select_for_update(no_key=True).get(pk=agency.pk)
     if actor is not None:
         _require(perms.can_change_agency(actor, agency))
     latest = agency.versions.order_by("-valid_from").first()
@@ -474,7 +477,7 @@ def merge_agencies(
     """Hợp nhất, sáp nhập: predecessors end the day before `effective_date`; their sub-units move
     to the successor (a new version each); the successor is created from `new_agency` (name, kind,
     parent, codes…) if not given. Predecessor → successor links are kept for history."""
-    predecessors = [Agency.objects.select_for_update().get(pk=p.pk) for p in predecessors]
+    predecessors = [Agency.objects.select_for_update(no_key=True).get(pk=p.pk) for p in predecessors]
     if not predecessors:
         raise DomainError(_("Cần ít nhất một cơ quan bị hợp nhất."), code="no_predecessor")
     if successor is None:
@@ -600,7 +603,7 @@ def refresh_current_copies(today: datetime.date | None = None, catch_up_days: in
     changed = 0
     for agency in Agency.objects.filter(pk__in=candidates).order_by("depth"):
         with transaction.atomic():
-            locked = Agency.objects.select_for_update().get(pk=agency.pk)
+            locked = Agency.objects.select_for_update(no_key=True).get(pk=agency.pk)
             if _copy_is_current(locked, today):
                 continue
             _refresh_copy(locked, today)

@@ -160,3 +160,44 @@ def test_the_scan_waits_for_a_transition_instead_of_deadlocking_with_it(receive_
     item.refresh_from_db()
     assert item.risk == "overdue" and item.note == "đang xử lý"
     assert Dossier.objects.get(pk=dossier.pk).risk == "overdue"
+
+
+def test_a_step_takes_the_audit_chain_after_its_rows_so_a_clock_writer_never_deadlocks_with_it(
+    receive_one, users, monkeypatch
+):
+    """The finishing step takes the audit chain's lock early (decision 0020, 5), but only after locking
+    its dossier, clock and item. A writer that holds the clock and then records an event (a calendar
+    recompute does) makes the step wait, not deadlock, even when both write into the same chain."""
+    from eiso.calendars.models import ClockRecord
+    from eiso.core import audit
+
+    monkeypatch.setattr(audit, "_chain", lambda: 0)  # both sessions in one chain: the worst case
+    dossier = receive_one()
+    receiver, officer, head = users[roles.RECEIVER], users[roles.OFFICER], users[roles.AGENCY_HEAD]
+    services.complete_step(
+        actor=receiver, item=WorkItem.objects.get(dossier=dossier, status="open"), at=at(2, 11)
+    )
+    step2 = WorkItem.objects.get(dossier=dossier, status="open")
+    services.claim(actor=officer, item=step2)
+    services.complete_step(actor=officer, item=step2, note="Đủ điều kiện", at=at(2, 14))
+    last = WorkItem.objects.get(dossier=dossier, status="open")
+    holding = threading.Event()
+
+    def recompute_like():
+        with transaction.atomic():
+            ClockRecord.objects.select_for_update().get(pk=dossier.clock_id)
+            holding.set()
+            time.sleep(1)  # the step starts meanwhile and waits for the clock
+            audit.record_event(actor=None, verb="calendar.recompute", object_type="t", object_id="1")
+        return "done"
+
+    def finishing_step():
+        holding.wait(timeout=10)
+        return services.complete_step(
+            actor=head, item=last, outcome="agreed", result_number="15/GXN-UBND", at=at(2, 16)
+        )
+
+    done, opened = _race([recompute_like, finishing_step])
+    assert done == "done" and isinstance(opened, list), opened
+    assert Dossier.objects.get(pk=dossier.pk).status == "result_ready"
+    assert audit.verify_chain().ok
