@@ -2,8 +2,10 @@
 
 Locking policy: a chain needs the previous row's hash, so writers of one chain are serialised. On
 PostgreSQL a transaction-scoped advisory lock per chain does it; on SQLite the IMMEDIATE transaction
-already holds the database's single write lock. Services call `record_event` as the last statement of
-their transaction so the lock is held only until commit.
+already holds the database's single write lock. The lock is held until commit, so a service takes it
+after every row lock of its transaction (normally by recording its event last): a writer that holds a
+row and waits for the chain would otherwise deadlock with a session holding the chain and waiting for
+that row.
 
 Chains (docs/decisions/0021): that lock lasts until the commit's WAL flush, so one chain for the whole
 system made every audited write queue behind every other. On PostgreSQL an event goes into chain
@@ -103,8 +105,11 @@ def head_queries() -> list[tuple[str, list, list]]:
     rows, then chain) and pass `head_of(...)` of their results to `record_event(head=...)`: one round
     trip less. Under READ COMMITTED the head's SELECT takes its snapshot after the lock is held, so it
     sees the last committed head."""
+    return _head_queries(_chain())
+
+
+def _head_queries(chain: int) -> list[tuple[str, list, list]]:
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    chain = _chain()
     head = f"SELECT hash FROM {table} WHERE chain = %s ORDER BY id DESC LIMIT 1"  # noqa: S608 - no user input
     queries = [(head, [chain], [])]
     if connection.vendor == "postgresql":
@@ -117,10 +122,10 @@ def head_of(found: list) -> str:
     return found[-1][1][0] if found[-1] is not None else GENESIS_HASH
 
 
-def _lock_and_read_head() -> str:
+def _lock_and_read_head(chain: int) -> str:
     """Take the chain's lock and read its newest hash, in one round trip (plain SQL: this runs on every
     audited write, and building the ORM query cost as much as the insert itself)."""
-    return head_of(rows.fetch_each(head_queries()))
+    return head_of(rows.fetch_each(_head_queries(chain)))
 
 
 def record_event(
@@ -171,10 +176,9 @@ def record_event(
         "ip_address": ctx.ip_address or "",
     }
     chain = _chain()
-    row["prev_hash"] = head if head is not None else _lock_and_read_head()
+    row["prev_hash"] = head if head is not None else _lock_and_read_head(chain)
     row["hash"] = compute_hash(row)
-    # every audited write pays this: a prebuilt statement
-    return writer.insert(AuditEvent(chain=chain, **row))
+    return writer.insert(AuditEvent(chain=chain, **row))  # a prebuilt statement: every audited write pays it
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ class AuditEvent(models.Model):
     Written by `eiso.core.audit.record_event` inside the service's transaction. `hash` covers
     every other column plus `prev_hash` (`chain` is checked by the links instead), so altering,
     deleting or inserting a row out of band breaks the chain that `eiso audit verify` walks. There are
-    several chains (`chain`), each linked on its own, so that writers on different database sessions do not queue on one lock
-    (docs/decisions/0021).
+    several chains (`chain`), each linked on its own, so that writers on different database sessions
+    do not queue on one lock (docs/decisions/0021).
     """
 
     occurred_at = models.DateTimeField(_("thời điểm"), db_index=True)

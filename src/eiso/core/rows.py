@@ -126,8 +126,8 @@ PREPARE_THRESHOLD = 5
 
 
 def _prepared(cursor, statements: Sequence[tuple[str, Sequence]]) -> list[tuple[str, Sequence]]:
-    """`statements`, those this database session runs often as EXECUTEs of prepared statements
-    (PostgreSQL).
+    """`statements` as this database session should send them (PostgreSQL): a statement it has run
+    `PREPARE_THRESHOLD` times is prepared, then sent as an EXECUTE.
 
     A prepared statement is parsed and planned once per session instead of once per call: the dossier
     lock, a 4-table join, spent more time being planned than run. Client-side binding stays (values

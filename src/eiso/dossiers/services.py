@@ -861,7 +861,7 @@ def complete_step(
         note=note,
         writer=writer,
     )
-    if finishing:  # its reads (the clock, the step hand-overs, this one included) send the writes so far
+    if finishing:  # its read of the hand-over summary (this one included) sends the writes so far
         head = _finish(
             dossier,
             actor=actor,
@@ -1262,17 +1262,19 @@ def extend(
 
 _SEVERITY = {"": 0, Timeliness.EARLY: 1, Timeliness.ON_TIME: 2, Timeliness.LATE: 3}
 _BY_SEVERITY = {rank: timeliness for timeliness, rank in _SEVERITY.items()}
+_TIMED = tuple(t for t in _SEVERITY if t)
 
 
 @cache
 def _summary_sql(vendor: str) -> str:
     """The working seconds the completed process steps used (a consultation is inside its step, and its
-    answer is not a completed step) and the worst result of the hand-over log, as a severity."""
+    answer is not a completed step) and the worst result of the hand-over log, as a `_SEVERITY` rank.
+    Parameters: the COMPLETE action, the timeliness values of `_TIMED`, the dossier."""
     table = connection.ops.quote_name(HandOver._meta.db_table)
+    ranks = " ".join(f"WHEN %s THEN {_SEVERITY[t]}" for t in _TIMED)
     return (
         "SELECT COALESCE(SUM(CASE WHEN action = %s THEN used_seconds END), 0), "  # noqa: S608
-        "MAX(CASE timeliness WHEN %s THEN 3 WHEN %s THEN 2 WHEN %s THEN 1 ELSE 0 END) "
-        f"FROM {table} WHERE dossier_id = %s"
+        f"MAX(CASE timeliness {ranks} ELSE 0 END) FROM {table} WHERE dossier_id = %s"
     )
 
 
@@ -1284,7 +1286,7 @@ def _settle(dossier: Dossier, *, actor, at, status: str, writer=rows, head: str 
         [
             (
                 _summary_sql(connection.vendor),
-                [HandOverAction.COMPLETE, Timeliness.LATE, Timeliness.ON_TIME, Timeliness.EARLY, dossier.pk],
+                [HandOverAction.COMPLETE, *_TIMED, dossier.pk],
                 [],
             )
         ]
@@ -1294,7 +1296,6 @@ def _settle(dossier: Dossier, *, actor, at, status: str, writer=rows, head: str 
     before, clock = clock_services.apply_clock_event(record, "finish", at)
     writer.update(record, clock_services.CLOCK_EVENT_COLUMNS)
     event = clock_services.audit_clock_event(actor, record, before, "finish", writer=writer, head=head)
-    dossier.clock = record
     timeliness = classify(timezone.localtime(at), clock.due())
     if dossier.supplement_count > 1:  # Decision 766: more than one supplement request counts as late
         timeliness = "late"
